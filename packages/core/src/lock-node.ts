@@ -1,0 +1,125 @@
+/**
+ * # Writing a LockNode: the adapter author's guide
+ *
+ * A `LockNode` is one independent store that can hold keys with a time to
+ * live: one Redis master, one Valkey server, one database row store. The
+ * Redlock algorithm in `@redlock/core` never sees a client, a connection or a
+ * script; it sees only this interface, so putting the lock on a new backend is
+ * a matter of implementing the three required methods below.
+ *
+ * ## The contract
+ *
+ * - **Atomic per node.** `acquire`, `extend` and `release` act on *all* the
+ *   given keys at once or on none of them. A Redis adapter does this with one
+ *   Lua script; a SQL adapter with one transaction.
+ * - **Exact values.** A key belongs to whoever wrote `value` into it. Compare
+ *   values byte for byte; never trim, case-fold or parse them.
+ * - **TTL to the millisecond** (or to the backend's granularity). A key must
+ *   disappear once its TTL has passed, and `extend` must never create a key:
+ *   a lapsed lock is not revived.
+ * - **Failures reject.** A network error, a server error, a reply of the
+ *   wrong shape: reject the promise. Never resolve `{ acquired: true }` or
+ *   `true` unless the store confirmed it.
+ * - **Aborts reject promptly.** When `signal` aborts, reject with
+ *   `signal.reason` (or an `AbortError`) without waiting for the backend.
+ *   Redlock uses this to enforce its per-node timeout, so a node that is
+ *   reconnecting or queueing commands must still give up on time.
+ * - **No hidden state.** Do not cache holders in the adapter; the store is the
+ *   truth. Do not retry inside a call; Redlock decides when to retry.
+ * - **`name`** identifies the node in errors and logs. Keep it stable and free
+ *   of credentials (`redis://10.0.0.3:6379/0`, never `redis://user:pass@...`).
+ *
+ * ## Optional capabilities
+ *
+ * - `inspect` lets users and tests see who holds a key and for how long.
+ * - `watch` lets waiters sleep until a release instead of polling: call
+ *   `onRelease(value)` whenever one of the keys is released on this node
+ *   (Redis adapters publish from the release script and subscribe on a
+ *   dedicated connection). Resolve only once listening has started.
+ * - `close` frees what the node opened itself (a pub/sub connection); never
+ *   the client the user passed in.
+ *
+ * ## Proving it
+ *
+ * Run the published suite from `@redlock/conformance` in your package:
+ *
+ * ```ts
+ * import { describeLockNode } from '@redlock/conformance';
+ * describeLockNode({ name: 'my-store', createNode: () => new MyStoreLockNode(...) });
+ * ```
+ *
+ * @module
+ */
+
+/** The reply of {@link LockNode.acquire}. */
+export type AcquireReply =
+  | { readonly acquired: true }
+  | {
+      readonly acquired: false;
+      /** Longest remaining TTL (ms) among the keys held by another value, -1 if unknown. */
+      readonly pttl: number;
+    };
+
+/** What {@link LockNode.inspect} reports for one key. */
+export interface KeyState {
+  /** The value stored in the key, or `null` when the key does not exist. */
+  readonly value: string | null;
+  /** Remaining TTL in ms; -2 when the key does not exist, -1 when it has no TTL. */
+  readonly pttl: number;
+}
+
+/**
+ * Called by {@link LockNode.watch} when a watched key is released on the
+ * node. `releasedValue` is the value that held the key, when the backend
+ * reports it; waiters use it to tell one release from another.
+ */
+export type ReleaseListener = (releasedValue?: string) => void;
+
+/**
+ * One independent store that can hold keys with a TTL. See the module
+ * comment for the full contract and how to test an implementation.
+ */
+export interface LockNode {
+  /** Human-readable, stable, credential-free, e.g. `"redis://10.0.0.3:6379/0"`. */
+  readonly name: string;
+
+  /**
+   * Atomically on this node: if every key is absent or already holds
+   * `value`, set all of them to `value` with TTL `ttlMs` and resolve
+   * `{ acquired: true }`. Otherwise change nothing and resolve
+   * `{ acquired: false, pttl }` where `pttl` is the longest remaining TTL
+   * among keys held by others (ms, -1 if unknown).
+   */
+  acquire(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    signal?: AbortSignal,
+  ): Promise<AcquireReply>;
+
+  /**
+   * If every key holds `value`, set its TTL to `ttlMs` and resolve `true`;
+   * otherwise change nothing and resolve `false`. Never creates a key.
+   */
+  extend(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    signal?: AbortSignal,
+  ): Promise<boolean>;
+
+  /** Delete each key that holds `value`; resolve with how many were deleted. */
+  release(keys: readonly string[], value: string, signal?: AbortSignal): Promise<number>;
+
+  /** Optional: current holder and remaining TTL of each key, in order. */
+  inspect?(keys: readonly string[]): Promise<KeyState[]>;
+
+  /**
+   * Optional: call `onRelease` whenever one of `keys` is released on this
+   * node. Resolves once listening; the returned function stops listening.
+   */
+  watch?(keys: readonly string[], onRelease: ReleaseListener): Promise<() => Promise<void>>;
+
+  /** Optional: free what the node itself opened (never the user's client). */
+  close?(): Promise<void>;
+}
