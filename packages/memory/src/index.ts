@@ -1,1 +1,2 @@
-export {};
+export { MemoryLockNode, type MemoryLockNodeOptions } from './memory-lock-node.js';
+export { type MemoryClock, MemoryStore, type MemoryStoreOptions } from './memory-store.js';

@@ -1,0 +1,222 @@
+import {
+  type AcquireReply,
+  InvalidArgumentError,
+  type KeyState,
+  type LockNode,
+  type ReleaseListener,
+} from '@redlock/core';
+import { type MemoryClock, MemoryStore } from './memory-store.js';
+
+/** Settings of a {@link MemoryLockNode}; every one is optional. */
+export interface MemoryLockNodeOptions {
+  /** Shown in errors and logs. Default: the store's name, `memory://<n>`. */
+  name?: string;
+  /**
+   * Decides when keys expire; default `performance.now`. Drive it by hand to
+   * run on virtual time. Only for the node's own store: pass a clock to the
+   * {@link MemoryStore} instead when you pass `store`.
+   */
+  clock?: MemoryClock;
+  /**
+   * The data this node works on. Default: a new store of its own, i.e. an
+   * independent server. Share one store between nodes to model several
+   * clients of the same server.
+   */
+  store?: MemoryStore;
+  /**
+   * Delay every reply by this many ms, using `setTimeout`. The operation
+   * takes effect at once and only its reply is late, so a caller that gives
+   * up (aborts) may still have changed the store, as over a real network.
+   * Default `0`: replies come on the next microtask and no timer is set.
+   */
+  latencyMs?: number;
+}
+
+/**
+ * A {@link LockNode} in the memory of this process: the embedded default for
+ * demos, tests and simulation. It follows the whole contract, including
+ * `inspect`, `watch` and `close`, and expires keys lazily against its clock,
+ * so it sets no timers and runs on virtual time.
+ *
+ * ```ts
+ * const nodes = [new MemoryLockNode(), new MemoryLockNode(), new MemoryLockNode()];
+ * const redlock = new Redlock(nodes);
+ * ```
+ *
+ * ## Fault toggles
+ *
+ * - {@link setAvailable}`(false)`: every call rejects with
+ *   `Error("memory://3 is unavailable")`, and release notifications for this
+ *   node's watchers are dropped (a partitioned client misses messages). The
+ *   data is kept; `setAvailable(true)` reconnects.
+ * - {@link setLatency}`(ms)`: delay replies from now on.
+ * - {@link clear}: lose every key of the store, as a restart without
+ *   persistence.
+ *
+ * {@link keys} and {@link size} read the live keys without going through
+ * the (possibly unavailable) node, for assertions.
+ */
+export class MemoryLockNode implements LockNode {
+  readonly name: string;
+  /** The data behind this node; shared with other nodes only if you passed it. */
+  readonly store: MemoryStore;
+  #available = true;
+  #latencyMs = 0;
+  readonly #subscriptions = new Set<() => void>();
+
+  constructor(options: MemoryLockNodeOptions = {}) {
+    if (options.store !== undefined && options.clock !== undefined) {
+      throw new InvalidArgumentError(
+        'MemoryLockNode: pass either `store` or `clock`; a shared store keeps its own clock',
+      );
+    }
+    this.store = options.store ?? new MemoryStore({ clock: options.clock, name: options.name });
+    this.name = options.name ?? this.store.name;
+    this.setLatency(options.latencyMs ?? 0);
+  }
+
+  async acquire(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    signal?: AbortSignal,
+  ): Promise<AcquireReply> {
+    checkKeys(keys);
+    checkValue(value);
+    checkTtl(ttlMs);
+    return this.#call(signal, () => this.store.acquire(keys, value, ttlMs));
+  }
+
+  async extend(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    checkKeys(keys);
+    checkValue(value);
+    checkTtl(ttlMs);
+    return this.#call(signal, () => this.store.extend(keys, value, ttlMs));
+  }
+
+  async release(keys: readonly string[], value: string, signal?: AbortSignal): Promise<number> {
+    checkKeys(keys);
+    checkValue(value);
+    return this.#call(signal, () => this.store.release(keys, value));
+  }
+
+  async inspect(keys: readonly string[]): Promise<KeyState[]> {
+    checkKeys(keys);
+    return this.#call(undefined, () => this.store.inspect(keys));
+  }
+
+  async watch(keys: readonly string[], onRelease: ReleaseListener): Promise<() => Promise<void>> {
+    checkKeys(keys);
+    if (typeof onRelease !== 'function') {
+      throw new InvalidArgumentError('onRelease must be a function');
+    }
+    return this.#call(undefined, () => {
+      const stop = this.store.watch(keys, (value) => {
+        if (this.#available) onRelease(value);
+      });
+      this.#subscriptions.add(stop);
+      return async () => {
+        stop();
+        this.#subscriptions.delete(stop);
+      };
+    });
+  }
+
+  /** Stop every watch made through this node. The store and its keys stay. */
+  async close(): Promise<void> {
+    for (const stop of this.#subscriptions) stop();
+    this.#subscriptions.clear();
+  }
+
+  /** `false`: every call rejects, as when the server is down or unreachable. */
+  setAvailable(available: boolean): void {
+    this.#available = available;
+  }
+
+  /** Whether calls currently reach the store (see {@link setAvailable}). */
+  get available(): boolean {
+    return this.#available;
+  }
+
+  /** Delay each reply by `latencyMs` from now on; `0` for none. */
+  setLatency(latencyMs: number): void {
+    if (typeof latencyMs !== 'number' || !Number.isFinite(latencyMs) || latencyMs < 0) {
+      throw new InvalidArgumentError(
+        `latencyMs must be a finite number >= 0, got ${String(latencyMs)}`,
+      );
+    }
+    this.#latencyMs = latencyMs;
+  }
+
+  /** Lose every key of the store, as a restart without persistence. */
+  clear(): void {
+    this.store.clear();
+  }
+
+  /** The live keys of the store, read directly (works while unavailable). */
+  keys(): string[] {
+    return this.store.keys();
+  }
+
+  /** How many keys of the store are live. */
+  get size(): number {
+    return this.store.size;
+  }
+
+  /**
+   * The common path of every call once its input is valid: reject an aborted
+   * signal or an outage without touching the store; otherwise apply
+   * `operation` at once and reply after the configured latency.
+   */
+  async #call<T>(signal: AbortSignal | undefined, operation: () => T): Promise<T> {
+    signal?.throwIfAborted();
+    if (!this.#available) throw new Error(`${this.name} is unavailable`);
+    const result = operation();
+    if (this.#latencyMs > 0) await delay(this.#latencyMs, signal);
+    return result;
+  }
+}
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function checkKeys(keys: unknown): void {
+  if (!Array.isArray(keys) || keys.length === 0) {
+    throw new InvalidArgumentError('keys must be a non-empty array of strings');
+  }
+  for (const key of keys) {
+    if (typeof key !== 'string') {
+      throw new InvalidArgumentError(`every key must be a string, got ${typeof key}`);
+    }
+  }
+}
+
+function checkValue(value: unknown): void {
+  if (typeof value !== 'string') {
+    throw new InvalidArgumentError(`value must be a string, got ${typeof value}`);
+  }
+}
+
+function checkTtl(ttlMs: unknown): void {
+  if (typeof ttlMs !== 'number' || !Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
+    throw new InvalidArgumentError(
+      `ttlMs must be a positive integer number of milliseconds, got ${String(ttlMs)}`,
+    );
+  }
+}

@@ -1,0 +1,3 @@
+import { defineRedlockProject } from '../../vitest.shared';
+
+export default defineRedlockProject('memory');
