@@ -1,1 +1,34 @@
-export {};
+export { ChannelListeners, type ChannelTransport } from './channel-listeners.js';
+export { CommandTimeoutError, type DeadlineOptions, runWithDeadline } from './deadline.js';
+export {
+  type AcquireScriptReply,
+  decodeAcquireReply,
+  decodeExtendReply,
+  decodeInspectReply,
+  decodeReleaseReply,
+  type InspectedKey,
+} from './decode-replies.js';
+export { CLUSTER_SLOT_COUNT, describeCrossSlotKeys, keyHashSlot } from './hash-slot.js';
+export {
+  describeInvalidKeys,
+  describeInvalidLockArguments,
+  describeInvalidTtl,
+  describeInvalidValue,
+} from './lock-arguments.js';
+export {
+  acquireScript,
+  extendScript,
+  inspectScript,
+  lockScripts,
+  releaseScript,
+} from './lock-scripts.js';
+export {
+  formatClusterName,
+  formatRedisName,
+  parseRedisUrl,
+  type RedisAddress,
+  withKeyPrefix,
+} from './node-name.js';
+export { defineRedisScript, isNoScriptError, type RedisScript } from './redis-script.js';
+export { RELEASE_CHANNEL_PREFIX, releaseChannel } from './release-channel.js';
+export { RedisReplyError } from './reply-error.js';

@@ -1,0 +1,32 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A Lua script as Redis knows it: the source sent with `EVAL`, and the SHA1
+ * digest `EVALSHA` refers to once the server has cached the source.
+ */
+export interface RedisScript {
+  /** Short name used in error messages, e.g. `"acquire"`. */
+  readonly name: string;
+  /** The Lua source. Keys and values only ever arrive as `KEYS` and `ARGV`. */
+  readonly source: string;
+  /** Lower-case hex SHA1 of `source`, the name `EVALSHA` and `SCRIPT LOAD` use. */
+  readonly sha1: string;
+}
+
+/**
+ * Builds a {@link RedisScript}, computing its SHA1 at module load so the
+ * digest can never drift from the source it names.
+ */
+export function defineRedisScript(name: string, source: string): RedisScript {
+  const sha1 = createHash('sha1').update(source, 'utf8').digest('hex');
+  return Object.freeze({ name, source, sha1 });
+}
+
+/**
+ * True when `error` is Redis telling us it has not cached a script (after a
+ * restart, a failover or `SCRIPT FLUSH`): the caller should resend it with
+ * `EVAL`, which caches it again for later `EVALSHA` calls.
+ */
+export function isNoScriptError(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith('NOSCRIPT');
+}
