@@ -1,1 +1,28 @@
-export {};
+export {
+  RedisCommandTimeoutError,
+  RedisReplyError,
+  RedisServerMissingError,
+  RedisServerStartError,
+} from './errors.js';
+export { type FaultProxy, startFaultProxy } from './fault-proxy.js';
+export { getFreePort } from './free-port.js';
+export { CLUSTER_SLOT_COUNT, crc16, keySlot } from './key-slot.js';
+export {
+  type RedisClusterHandle,
+  type RedisClusterOptions,
+  startRedisCluster,
+} from './redis-cluster.js';
+export {
+  RedisServer,
+  type RedisServerOptions,
+  startRedisServer,
+  startRedisServers,
+  stopRedisServers,
+} from './redis-server.js';
+export {
+  type RedisAddress,
+  type RespCommandOptions,
+  RespConnection,
+  sendCommand,
+} from './resp-connection.js';
+export { type RespArgument, type RespReply, replyToText } from './resp-protocol.js';
