@@ -19,14 +19,23 @@ export type RedlockErrorCode =
   | 'LOCK_LOST'
   | 'ABORTED';
 
-/** What one node did in one round of requests. */
+/**
+ * What one node did in one round of requests. `acquired`, `extended` and
+ * `released` are successes of the matching operation; `held` means another
+ * owner holds a key (with its remaining TTL, -1 if unknown); `not-held` means
+ * our value was not there to extend or release (expired, or never set);
+ * `error` carries the node's rejection; `timeout` means no answer within the
+ * per-node timeout; `pending` means the round was decided before the node
+ * answered.
+ */
 export type NodeOutcome =
-  | { readonly node: string; readonly status: 'acquired' }
+  | {
+      readonly node: string;
+      readonly status: 'acquired' | 'extended' | 'not-held' | 'pending' | 'timeout';
+    }
+  | { readonly node: string; readonly status: 'released'; readonly deleted: number }
   | { readonly node: string; readonly status: 'held'; readonly pttl: number }
-  | { readonly node: string; readonly status: 'rejected' }
-  | { readonly node: string; readonly status: 'error'; readonly cause: unknown }
-  | { readonly node: string; readonly status: 'timeout' }
-  | { readonly node: string; readonly status: 'pending' };
+  | { readonly node: string; readonly status: 'error'; readonly cause: unknown };
 
 /** One round of requests to every node: an acquisition attempt or an extension. */
 export interface AttemptReport {

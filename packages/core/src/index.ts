@@ -1,4 +1,3 @@
-export type { AcquireReply, KeyState, LockNode, ReleaseListener } from './lock-node.js';
 export {
   type AttemptReport,
   InvalidArgumentError,
@@ -8,3 +7,13 @@ export {
   RedlockError,
   type RedlockErrorCode,
 } from './errors.js';
+export { Lock, type ReleaseReport } from './lock.js';
+export type { AcquireReply, KeyState, LockNode, ReleaseListener } from './lock-node.js';
+export {
+  type AcquireOptions,
+  defaultOptions,
+  type RedlockOptions,
+  type UsingOptions,
+} from './options.js';
+export { type LockRoutine, Redlock } from './redlock.js';
+export { type RedlockRuntime, systemRuntime } from './runtime.js';

@@ -1,0 +1,68 @@
+import type { RedlockRuntime } from './runtime.js';
+
+/**
+ * Settings of a {@link Redlock}. Names follow node-redlock where they mean the
+ * same thing, so migrating is a change of import.
+ */
+export interface RedlockOptions {
+  /**
+   * Expected clock drift between nodes as a fraction of the TTL. Validity is
+   * `ttl - elapsed - (ttl * driftFactor + 2 ms)`. Default `0.01`.
+   */
+  driftFactor?: number;
+  /**
+   * How many times to retry after the first failed attempt; `0` tries once,
+   * `-1` or `Infinity` retries until `waitTimeoutMs` or the signal stops it.
+   * Default `10`.
+   */
+  retryCount?: number;
+  /** Base wait between attempts in ms, shortened to the holder's remaining TTL when known. Default `200`. */
+  retryDelay?: number;
+  /** Up to this many ms of random extra wait, so contenders don't retry in lockstep. Default `100`. */
+  retryJitter?: number;
+  /**
+   * `using` extends the lock when less than this many ms of validity remain.
+   * Default `500`, capped at half the TTL so short locks still extend in time.
+   */
+  automaticExtensionThreshold?: number;
+  /**
+   * Nodes that must agree. Default and minimum: a majority, `floor(N/2) + 1`;
+   * a smaller quorum could let two owners hold the lock, so it is refused.
+   */
+  quorum?: number;
+  /**
+   * Per-node bound on each request in ms. A node that has not answered by
+   * then counts as failed for that round, so one dead or paused node never
+   * stalls an acquisition. Keep it much smaller than the TTL. Default `100`.
+   */
+  nodeTimeoutMs?: number;
+  /** Give up acquiring after this many ms in total, whatever `retryCount` says. Default: no limit. */
+  waitTimeoutMs?: number;
+  /** Time, timers and randomness; inject a virtual runtime for simulations. Default: the system's. */
+  runtime?: RedlockRuntime;
+}
+
+/** Per-call options of `acquire` and `using`: override the instance's retry settings. */
+export interface AcquireOptions
+  extends Pick<RedlockOptions, 'retryCount' | 'retryDelay' | 'retryJitter' | 'waitTimeoutMs'> {
+  /** Abort waiting for the lock; the acquisition rejects with code `ABORTED`. */
+  signal?: AbortSignal;
+}
+
+/** Per-call options of `using`. */
+export interface UsingOptions extends AcquireOptions {
+  /** Overrides the instance's `automaticExtensionThreshold` for this call. */
+  automaticExtensionThreshold?: number;
+}
+
+export const defaultOptions = {
+  driftFactor: 0.01,
+  retryCount: 10,
+  retryDelay: 200,
+  retryJitter: 100,
+  automaticExtensionThreshold: 500,
+  nodeTimeoutMs: 100,
+} as const;
+
+/** Fixed part of the drift allowance, for the granularity of TTLs on the nodes. */
+export const CLOCK_PRECISION_MS = 2;

@@ -1,0 +1,121 @@
+import type { NodeOutcome } from './errors.js';
+import type { LockNode } from './lock-node.js';
+import type { RedlockRuntime } from './runtime.js';
+
+/** One request to every node in parallel, decided as early as the outcome is certain. */
+export interface RoundSpec<Reply> {
+  readonly nodes: readonly LockNode[];
+  readonly call: (node: LockNode, signal: AbortSignal) => Promise<Reply>;
+  /** Turn a reply into an outcome; throw on a reply of the wrong shape. */
+  readonly classify: (reply: Reply, node: LockNode) => NodeOutcome;
+  /** The outcome status that counts towards `quorum`. */
+  readonly successStatus: NodeOutcome['status'];
+  /** Successes needed; the round is decided once reached, or once it is out of reach. */
+  readonly quorum: number;
+  /** Wait for every node (up to the timeout) instead of deciding at quorum, e.g. for release. */
+  readonly waitForAll: boolean;
+  readonly nodeTimeoutMs: number;
+  readonly runtime: RedlockRuntime;
+  /** The caller's signal: aborting it decides the round at once. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface RoundResult {
+  /** Per node, in the order of `nodes`. */
+  readonly outcomes: NodeOutcome[];
+  readonly successes: number;
+  /** Monotonic time the round started. */
+  readonly startedAt: number;
+  /** Monotonic ms from start to decision. */
+  readonly elapsedMs: number;
+}
+
+/** Reason given to stragglers' signals when the round no longer needs their answer. */
+export class RoundDecidedError extends Error {
+  constructor() {
+    super('the Redlock round was decided without this node');
+    this.name = 'AbortError';
+  }
+}
+
+/**
+ * Sends `call` to every node at once. Resolves (never rejects) as soon as
+ * the outcome is certain: `quorum` successes, or so many failures that
+ * quorum is out of reach; or when every node answered; or at the per-node
+ * timeout, which all requests of a round share because they start together.
+ * Nodes still running when the round is decided have their signal aborted
+ * and are reported as `timeout` (the deadline passed) or `pending`.
+ */
+export function runRound<Reply>(spec: RoundSpec<Reply>): Promise<RoundResult> {
+  const { nodes, runtime, signal, quorum } = spec;
+  const nodeCount = nodes.length;
+  return new Promise<RoundResult>((resolve) => {
+    const outcomes = new Array<NodeOutcome | undefined>(nodeCount);
+    const controller = new AbortController();
+    const startedAt = runtime.now();
+    let successes = 0;
+    let failures = 0;
+    let settled = 0;
+    let decided = false;
+    let timedOut = false;
+
+    const decide = (): void => {
+      if (decided) return;
+      decided = true;
+      runtime.clearTimer(timer);
+      signal?.removeEventListener('abort', onCallerAbort);
+      const elapsedMs = runtime.now() - startedAt;
+      for (let index = 0; index < nodeCount; index++) {
+        if (outcomes[index] === undefined) {
+          outcomes[index] = { node: nodes[index]!.name, status: timedOut ? 'timeout' : 'pending' };
+        }
+      }
+      if (settled < nodeCount) controller.abort(new RoundDecidedError());
+      resolve({ outcomes: outcomes as NodeOutcome[], successes, startedAt, elapsedMs });
+    };
+
+    const record = (index: number, outcome: NodeOutcome): void => {
+      if (decided) return;
+      outcomes[index] = outcome;
+      settled++;
+      if (outcome.status === spec.successStatus) successes++;
+      else failures++;
+      const certain = !spec.waitForAll && (successes >= quorum || failures > nodeCount - quorum);
+      if (certain || settled === nodeCount) decide();
+    };
+
+    const onCallerAbort = (): void => decide();
+    const timer = runtime.setTimer(() => {
+      timedOut = true;
+      decide();
+    }, spec.nodeTimeoutMs);
+    if (signal?.aborted) {
+      decide();
+      return;
+    }
+    signal?.addEventListener('abort', onCallerAbort, { once: true });
+
+    for (let index = 0; index < nodeCount; index++) {
+      const node = nodes[index]!;
+      let pending: Promise<Reply>;
+      try {
+        pending = Promise.resolve(spec.call(node, controller.signal));
+      } catch (error) {
+        // A node that throws synchronously is a failed node, not a crashed acquire.
+        pending = Promise.reject(error);
+      }
+      pending.then(
+        (reply) => {
+          let outcome: NodeOutcome;
+          try {
+            outcome = spec.classify(reply, node);
+          } catch (error) {
+            outcome = { node: node.name, status: 'error', cause: error };
+          }
+          record(index, outcome);
+        },
+        (error: unknown) => record(index, { node: node.name, status: 'error', cause: error }),
+      );
+    }
+  });
+}

@@ -1,0 +1,227 @@
+import type { LockNode } from './lock-node.js';
+import type { RedlockRuntime } from './runtime.js';
+
+/**
+ * Waiters of one Redlock instance for one set of resources, in arrival
+ * order. Instead of every waiter polling, the line listens for releases
+ * (through `LockNode.watch`, and directly when a lock of this instance is
+ * released) and wakes only the waiter at its head: a release costs one
+ * acquisition attempt from this process, however many tasks wait, and
+ * turns go round in arrival order. Waiters still keep their own timer
+ * (bounded by the holder's TTL), so a lost notification costs latency,
+ * never liveness; and waking is only a hint, the attempt decides.
+ */
+export class WaitLine {
+  /** Bumped on every release seen; an attempt that started before a bump retries at once. */
+  sequence = 0;
+  private readonly waiters: Waiter[] = [];
+  private members = 0;
+  private closed = false;
+  private readonly unsubscribes: (() => Promise<void>)[] = [];
+  /** value -> indexes of nodes that reported its release. */
+  private readonly releaseVotes = new Map<string, Set<number>>();
+  private readonly finishedValues = new Set<string>();
+  readonly ready: Promise<void>;
+
+  constructor(
+    private readonly keys: readonly string[],
+    private readonly nodes: readonly LockNode[],
+    private readonly wakeThreshold: number,
+    private readonly nodeTimeoutMs: number,
+    private readonly runtime: RedlockRuntime,
+    private readonly onEmpty: (line: WaitLine) => void,
+  ) {
+    this.ready = this.subscribe();
+  }
+
+  join(): void {
+    this.members++;
+  }
+
+  leave(): void {
+    this.members--;
+    if (this.members === 0) {
+      this.closed = true;
+      this.onEmpty(this);
+      for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe().catch(ignore);
+    }
+  }
+
+  /**
+   * Wait for a turn: resolves when this waiter is at the head and a release
+   * is seen, or after `delayMs`; rejects with the signal's reason on abort.
+   * Returns at once if a release was seen since `sequenceBefore`.
+   */
+  async wait(
+    ticket: number,
+    delayMs: number,
+    sequenceBefore: number,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    await this.ready;
+    if (this.sequence > sequenceBefore || delayMs <= 0) return;
+    signal?.throwIfAborted();
+    await new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { ticket, wake: () => finish(resolve) };
+      const finish = (settle: () => void): void => {
+        this.runtime.clearTimer(timer);
+        signal?.removeEventListener('abort', onAbort);
+        const index = this.waiters.indexOf(waiter);
+        if (index >= 0) this.waiters.splice(index, 1);
+        settle();
+      };
+      const onAbort = (): void => finish(() => reject(signal?.reason));
+      const timer = this.runtime.setTimer(() => finish(resolve), delayMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.enqueue(waiter);
+    });
+  }
+
+  /** A lock with `value` on these resources was released (locally, or on enough nodes). */
+  released(value: string | undefined): void {
+    if (value !== undefined) this.remember(value);
+    this.sequence++;
+    this.waiters.shift()?.wake();
+  }
+
+  private enqueue(waiter: Waiter): void {
+    // Keep arrival order: a waiter that lost a race goes back to its place.
+    let index = this.waiters.length;
+    while (index > 0 && this.waiters[index - 1]!.ticket > waiter.ticket) index--;
+    this.waiters.splice(index, 0, waiter);
+  }
+
+  private onNodeRelease(nodeIndex: number, value: string | undefined): void {
+    if (this.closed) return;
+    if (value === undefined) {
+      this.released(undefined);
+      return;
+    }
+    if (this.finishedValues.has(value)) return;
+    let votes = this.releaseVotes.get(value);
+    if (votes === undefined) {
+      votes = new Set();
+      this.releaseVotes.set(value, votes);
+      if (this.releaseVotes.size > MAX_TRACKED_VALUES) {
+        this.releaseVotes.delete(this.releaseVotes.keys().next().value as string);
+      }
+    }
+    votes.add(nodeIndex);
+    if (votes.size >= this.wakeThreshold) this.released(value);
+  }
+
+  private remember(value: string): void {
+    this.releaseVotes.delete(value);
+    this.finishedValues.add(value);
+    if (this.finishedValues.size > MAX_TRACKED_VALUES) {
+      this.finishedValues.delete(this.finishedValues.values().next().value as string);
+    }
+  }
+
+  /** Listen on every node that can; a node that cannot answer in time is left out. */
+  private async subscribe(): Promise<void> {
+    const watches = this.nodes.map((node, index) =>
+      node.watch ? this.watchWithTimeout(node, index) : Promise.resolve(),
+    );
+    await Promise.all(watches);
+    // Releases during subscription went unseen: let current waiters retry.
+    this.sequence++;
+  }
+
+  private watchWithTimeout(node: LockNode, index: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let settled = false;
+      const timer = this.runtime.setTimer(() => {
+        settled = true;
+        resolve();
+      }, this.nodeTimeoutMs);
+      let watching: Promise<() => Promise<void>>;
+      try {
+        watching = node.watch!(this.keys, (value) => this.onNodeRelease(index, value));
+      } catch (error) {
+        watching = Promise.reject(error);
+      }
+      watching.then(
+        (unsubscribe) => {
+          // A subscription that arrives late, or after the line closed, is undone at once.
+          if (settled || this.closed) unsubscribe().catch(ignore);
+          else this.unsubscribes.push(unsubscribe);
+          if (!settled) {
+            settled = true;
+            this.runtime.clearTimer(timer);
+            resolve();
+          }
+        },
+        () => {
+          if (!settled) {
+            settled = true;
+            this.runtime.clearTimer(timer);
+            resolve();
+          }
+        },
+      );
+    });
+  }
+}
+
+interface Waiter {
+  readonly ticket: number;
+  readonly wake: () => void;
+}
+
+const MAX_TRACKED_VALUES = 64;
+
+function ignore(): void {}
+
+/** The lines of one Redlock instance, by resource set. */
+export class WaitLines {
+  private readonly lines = new Map<string, WaitLine>();
+
+  constructor(
+    private readonly nodes: readonly LockNode[],
+    private readonly quorum: number,
+    private readonly nodeTimeoutMs: number,
+    private readonly runtime: RedlockRuntime,
+  ) {}
+
+  /** The current release sequence for `lineKey`, -1 when nobody waits (so the first wait retries at once). */
+  sequence(lineKey: string): number {
+    return this.lines.get(lineKey)?.sequence ?? -1;
+  }
+
+  join(lineKey: string, keys: readonly string[]): WaitLine {
+    let line = this.lines.get(lineKey);
+    if (line === undefined) {
+      const watchable = this.nodes.filter((node) => node.watch).length;
+      const threshold = Math.max(1, Math.min(this.quorum, watchable));
+      line = new WaitLine(
+        keys,
+        this.nodes,
+        threshold,
+        this.nodeTimeoutMs,
+        this.runtime,
+        (empty) => {
+          if (this.lines.get(lineKey) === empty) this.lines.delete(lineKey);
+        },
+      );
+      this.lines.set(lineKey, line);
+    }
+    line.join();
+    return line;
+  }
+
+  /** A lock of this instance was released: wake the next local waiter at once. */
+  released(lineKey: string, value: string): void {
+    this.lines.get(lineKey)?.released(value);
+  }
+
+  /** Waiters currently queued, for tests and diagnostics. */
+  get size(): number {
+    return this.lines.size;
+  }
+}
+
+/** Identifies a resource set regardless of order. */
+export function lineKeyOf(keys: readonly string[]): string {
+  return keys.length === 1 ? keys[0]! : JSON.stringify([...keys].sort());
+}
