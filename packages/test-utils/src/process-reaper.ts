@@ -6,7 +6,7 @@
  *   removes its temp dir synchronously;
  * - for a worker killed by a signal (no 'exit' event), a tiny watchdog
  *   process holds a pipe to us; when the pipe closes it SIGKILLs the pids we
- *   told it about.
+ *   told it about and removes the temp dirs.
  *
  * State lives on `globalThis` because vitest may evaluate this module once per
  * test file in the same worker, and we want one watchdog and one listener.
@@ -22,21 +22,26 @@ interface ReaperState {
 
 const STATE_KEY = Symbol.for('@redlock/test-utils/process-reaper');
 
-// Runs in the watchdog: read "+pid"/"-pid" lines, and on EOF kill what is left.
+// Runs in the watchdog. Lines: "+p<pid>" / "-p<pid>" track a child, "+d<dir>" /
+// "-d<dir>" a temp dir. On EOF (we are gone) it kills the children, removes the dirs.
 const WATCHDOG_SOURCE = `
 const pids = new Set();
+const dirs = new Set();
 let rest = '';
 process.stdin.setEncoding('utf8');
 process.stdin.on('data', (chunk) => {
   const lines = (rest + chunk).split('\\n');
   rest = lines.pop();
   for (const line of lines) {
-    const pid = Number(line.slice(1));
-    if (line[0] === '+') pids.add(pid); else pids.delete(pid);
+    const set = line[1] === 'p' ? pids : dirs;
+    const item = line[1] === 'p' ? Number(line.slice(2)) : line.slice(2);
+    if (line[0] === '+') set.add(item); else set.delete(item);
   }
 });
 const reap = () => {
   for (const pid of pids) { try { process.kill(pid, 'SIGKILL'); } catch {} }
+  const fs = require('node:fs');
+  for (const dir of dirs) { try { fs.rmSync(dir, { recursive: true, force: true }); } catch {} }
   process.exit(0);
 };
 process.stdin.on('end', reap);
@@ -87,19 +92,21 @@ function tellWatchdog(line: string): void {
 export function trackChild(child: ChildProcess): void {
   const reaperState = state();
   reaperState.children.add(child);
-  if (child.pid !== undefined) tellWatchdog(`+${child.pid}`);
+  if (child.pid !== undefined) tellWatchdog(`+p${child.pid}`);
   child.once('exit', () => {
     reaperState.children.delete(child);
-    if (child.pid !== undefined) tellWatchdog(`-${child.pid}`);
+    if (child.pid !== undefined) tellWatchdog(`-p${child.pid}`);
   });
 }
 
 /** Removes `dir` when the test process exits, unless {@link forgetTempDir} is called first. */
 export function trackTempDir(dir: string): void {
   state().tempDirs.add(dir);
+  tellWatchdog(`+d${dir}`);
 }
 
 /** Stops tracking a temp dir the caller has removed itself. */
 export function forgetTempDir(dir: string): void {
   state().tempDirs.delete(dir);
+  tellWatchdog(`-d${dir}`);
 }
