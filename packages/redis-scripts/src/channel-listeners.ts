@@ -40,8 +40,15 @@ export class ChannelListeners {
    * subscribed on the server, with a function that removes the listener
    * again (idempotent; it never rejects, since a failed UNSUBSCRIBE on a
    * broken connection only leaves a channel nobody listens to).
+   *
+   * If `signal` aborted meanwhile (the caller gave up waiting), the listener
+   * is removed again once the subscription settles, so nothing leaks.
    */
-  async add(channels: readonly string[], listener: MessageListener): Promise<() => Promise<void>> {
+  async add(
+    channels: readonly string[],
+    listener: MessageListener,
+    signal?: AbortSignal,
+  ): Promise<() => Promise<void>> {
     const unique = [...new Set(channels)];
     const fresh: string[] = [];
     const waits: Promise<void>[] = [];
@@ -90,6 +97,10 @@ export class ChannelListeners {
     } catch (error) {
       await remove();
       throw error;
+    }
+    if (signal?.aborted) {
+      await remove();
+      throw signal.reason;
     }
     return remove;
   }

@@ -29,6 +29,12 @@ export {
   type RedisAddress,
   withKeyPrefix,
 } from './node-name.js';
-export { defineRedisScript, isNoScriptError, type RedisScript } from './redis-script.js';
+export {
+  defineRedisScript,
+  evalScript,
+  isNoScriptError,
+  type RedisScript,
+  type ScriptEvaluator,
+} from './redis-script.js';
 export { RELEASE_CHANNEL_PREFIX, releaseChannel } from './release-channel.js';
 export { RedisReplyError } from './reply-error.js';

@@ -30,3 +30,34 @@ export function defineRedisScript(name: string, source: string): RedisScript {
 export function isNoScriptError(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT');
 }
+
+/** How {@link evalScript} reaches the server; both receive keys and arguments separately. */
+export interface ScriptEvaluator {
+  /** `EVALSHA sha1 numkeys ...keys ...args` */
+  evalSha(sha1: string, keys: readonly string[], args: readonly string[]): Promise<unknown>;
+  /** `EVAL source numkeys ...keys ...args` */
+  eval(source: string, keys: readonly string[], args: readonly string[]): Promise<unknown>;
+}
+
+/**
+ * Runs `script` with `EVALSHA`, falling back to `EVAL` when the server has
+ * not cached it (`NOSCRIPT`). `EVAL` caches the script, so the next call is
+ * an `EVALSHA` again. Once `deadlineSignal` has aborted, no fallback is sent:
+ * the caller has already given up, and a late `EVAL` could only take a lock
+ * nobody is waiting for.
+ */
+export async function evalScript(
+  evaluator: ScriptEvaluator,
+  script: RedisScript,
+  keys: readonly string[],
+  args: readonly string[],
+  deadlineSignal?: AbortSignal,
+): Promise<unknown> {
+  try {
+    return await evaluator.evalSha(script.sha1, keys, args);
+  } catch (error) {
+    if (!isNoScriptError(error)) throw error;
+    deadlineSignal?.throwIfAborted();
+    return await evaluator.eval(script.source, keys, args);
+  }
+}

@@ -1,0 +1,114 @@
+import { InvalidArgumentError, Redlock, type RedlockOptions } from '@redlock/core';
+import { parseRedisUrl } from '@redlock/redis-scripts';
+import { Redis, type RedisOptions } from 'ioredis';
+import { type IoredisClient, IoredisLockNode } from './ioredis-lock-node.js';
+import type { IoredisLockNodeOptions } from './ioredis-lock-node-options.js';
+
+/** The URL `createRedlock()` connects to when given nothing. */
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379/0';
+
+/** Options of {@link createRedlock}: Redlock's, the nodes', and those of clients created from URLs. */
+export interface CreateRedlockOptions extends RedlockOptions, IoredisLockNodeOptions {
+  /**
+   * ioredis options for the clients created from URLs (ignored for clients
+   * you pass in). They override the defaults described in
+   * {@link ownedClientDefaults}.
+   */
+  readonly clientOptions?: RedisOptions;
+}
+
+/**
+ * Defaults for clients created from URLs, chosen for locking:
+ *
+ * - `maxRetriesPerRequest: 0`: a command waiting for a node that is down
+ *   fails at the next failed reconnection instead of after 20, so a queued
+ *   acquire is not sent long after Redlock gave up on it.
+ * - `enableOfflineQueue` stays on, so commands issued right after start-up
+ *   wait for the first connection instead of failing.
+ * - An `'error'` listener is attached: a node that cannot be reached shows up
+ *   in Redlock's errors, not as "Unhandled error event" logs.
+ */
+export const ownedClientDefaults: Readonly<RedisOptions> = Object.freeze({
+  maxRetriesPerRequest: 0,
+  enableOfflineQueue: true,
+});
+
+type ClientOrUrl = IoredisClient | string;
+
+/**
+ * Creates a {@link Redlock} over ioredis clients, or over URLs it connects
+ * to itself.
+ *
+ * ```ts
+ * const redlock = createRedlock(['redis://10.0.0.1:6379', 'redis://10.0.0.2:6379', 'redis://10.0.0.3:6379']);
+ * await redlock.using('orders:42', 5000, async (signal) => { ... });
+ * await redlock.close(); // quits the three clients it created
+ * ```
+ *
+ * With no argument it connects to `redis://127.0.0.1:6379/0`.
+ * `redlock.close()` (and `await using`) closes the nodes' pub/sub
+ * connections and quits the clients created from URLs; clients you pass in
+ * stay open, they are yours to close.
+ */
+export function createRedlock(
+  clientsOrUrls: ClientOrUrl | readonly ClientOrUrl[] = DEFAULT_REDIS_URL,
+  options: CreateRedlockOptions = {},
+): Redlock {
+  const entries: readonly ClientOrUrl[] = Array.isArray(clientsOrUrls)
+    ? clientsOrUrls
+    : [clientsOrUrls as ClientOrUrl];
+  if (entries.length === 0) {
+    throw new InvalidArgumentError('createRedlock needs at least one client or URL');
+  }
+  for (const entry of entries) {
+    if (typeof entry === 'string' && parseRedisUrl(entry) === undefined) {
+      throw new InvalidArgumentError(
+        `not a redis:// or rediss:// URL: ${JSON.stringify(entry.replace(/\/\/[^@/]*@/, '//***@'))}`,
+      );
+    }
+  }
+  const { commandTimeoutMs, keyPrefix, clientOptions, ...redlockOptions } = options;
+  const nodeOptions: IoredisLockNodeOptions = { commandTimeoutMs, keyPrefix };
+
+  const owned: Redis[] = [];
+  const nodes: IoredisLockNode[] = [];
+  try {
+    for (const entry of entries) {
+      let client: IoredisClient;
+      if (typeof entry === 'string') {
+        const created = new Redis(entry, { ...ownedClientDefaults, ...clientOptions });
+        created.on('error', () => undefined);
+        owned.push(created);
+        client = created;
+      } else {
+        client = entry;
+      }
+      nodes.push(new IoredisLockNode(client, nodeOptions));
+    }
+    const redlock = new Redlock(nodes, redlockOptions);
+    // Redlock.close() closes the nodes (their pub/sub connections); the
+    // clients created here are ours too. Symbol.asyncDispose calls close().
+    const closeNodes = redlock.close.bind(redlock);
+    redlock.close = async () => {
+      await closeNodes();
+      await Promise.all(owned.map(quit));
+    };
+    return redlock;
+  } catch (error) {
+    for (const client of owned) client.disconnect();
+    throw error;
+  }
+}
+
+/** Quits gracefully when connected (pending replies still arrive), at once otherwise. */
+async function quit(client: Redis): Promise<void> {
+  if (client.status === 'ready') {
+    try {
+      await client.quit();
+      return;
+    } catch {
+      // Fall through: the connection broke while quitting.
+    }
+  }
+  client.disconnect();
+}

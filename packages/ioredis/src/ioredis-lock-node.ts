@@ -1,0 +1,220 @@
+import {
+  type AcquireReply,
+  InvalidArgumentError,
+  type KeyState,
+  type LockNode,
+  type ReleaseListener,
+} from '@redlock/core';
+import {
+  acquireScript,
+  ChannelListeners,
+  decodeAcquireReply,
+  decodeExtendReply,
+  decodeInspectReply,
+  decodeReleaseReply,
+  describeCrossSlotKeys,
+  describeInvalidKeys,
+  describeInvalidLockArguments,
+  evalScript,
+  extendScript,
+  inspectScript,
+  RELEASE_CHANNEL_PREFIX,
+  type RedisScript,
+  releaseChannel,
+  releaseScript,
+  runWithDeadline,
+  withKeyPrefix,
+} from '@redlock/redis-scripts';
+import type { Cluster, Redis } from 'ioredis';
+import {
+  type IoredisLockNodeOptions,
+  type ResolvedNodeOptions,
+  resolveNodeOptions,
+} from './ioredis-lock-node-options.js';
+import { ioredisNodeName } from './ioredis-node-name.js';
+
+/** The ioredis clients a node can run on: a standalone (or Sentinel) `Redis`, or a `Cluster`. */
+export type IoredisClient = Redis | Cluster;
+
+function invalid(problem: string | undefined): void {
+  if (problem !== undefined) throw new InvalidArgumentError(problem);
+}
+
+/**
+ * A {@link LockNode} on one Redis deployment through an ioredis client.
+ *
+ * ```ts
+ * import Redis from 'ioredis';
+ * import { Redlock } from '@redlock/core';
+ * import { IoredisLockNode } from '@redlock/ioredis';
+ *
+ * const nodes = ['redis://10.0.0.1:6379', 'redis://10.0.0.2:6379', 'redis://10.0.0.3:6379']
+ *   .map((url) => new IoredisLockNode(new Redis(url)));
+ * const redlock = new Redlock(nodes);
+ * ```
+ *
+ * Every operation is one Lua script (`EVALSHA`, resent with `EVAL` after a
+ * `NOSCRIPT`), so multi-key locks are atomic. On a `Cluster` the keys of one
+ * lock must share a hash tag (`{orders}:1`, `{orders}:2`); keys in different
+ * slots are refused before anything is sent. `watch` subscribes on a
+ * duplicate connection the node opens on first use and `close()` closes; the
+ * client you pass in is never closed by the node.
+ */
+export class IoredisLockNode implements LockNode {
+  /** e.g. `redis://10.0.0.3:6379/0` or `redis-cluster://10.0.0.1:7000,10.0.0.2:7000`; never credentials. */
+  readonly name: string;
+
+  readonly #client: IoredisClient;
+  readonly #options: ResolvedNodeOptions;
+  /** Prefix ioredis itself adds to KEYS (the client's `keyPrefix` option); Lua sees it, channels must too. */
+  readonly #clientKeyPrefix: string;
+  #subscriber: IoredisClient | undefined;
+  #listeners: ChannelListeners | undefined;
+
+  constructor(client: IoredisClient, options: IoredisLockNodeOptions = {}) {
+    if (
+      client === null ||
+      typeof client !== 'object' ||
+      typeof (client as Partial<Redis>).evalsha !== 'function'
+    ) {
+      throw new InvalidArgumentError(
+        'IoredisLockNode needs an ioredis Redis or Cluster instance, e.g. new IoredisLockNode(new Redis(url))',
+      );
+    }
+    this.#client = client;
+    this.#options = resolveNodeOptions(options);
+    const clientKeyPrefix = client.options.keyPrefix;
+    this.#clientKeyPrefix = typeof clientKeyPrefix === 'string' ? clientKeyPrefix : '';
+    this.name = withKeyPrefix(ioredisNodeName(client), this.#options.keyPrefix);
+  }
+
+  async acquire(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    signal?: AbortSignal,
+  ): Promise<AcquireReply> {
+    invalid(describeInvalidLockArguments(keys, value, ttlMs));
+    const reply = await this.#run(acquireScript, keys, [value, String(ttlMs)], signal);
+    return decodeAcquireReply(reply);
+  }
+
+  async extend(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    invalid(describeInvalidLockArguments(keys, value, ttlMs));
+    return decodeExtendReply(await this.#run(extendScript, keys, [value, String(ttlMs)], signal));
+  }
+
+  async release(keys: readonly string[], value: string, signal?: AbortSignal): Promise<number> {
+    invalid(describeInvalidLockArguments(keys, value));
+    const reply = await this.#run(releaseScript, keys, [value, RELEASE_CHANNEL_PREFIX], signal);
+    return decodeReleaseReply(reply, keys.length);
+  }
+
+  async inspect(keys: readonly string[]): Promise<KeyState[]> {
+    invalid(describeInvalidKeys(keys));
+    return decodeInspectReply(await this.#run(inspectScript, keys, [], undefined), keys.length);
+  }
+
+  /**
+   * Calls `onRelease(value)` whenever one of `keys` is released on this node
+   * by any Redlock client, through pub/sub on a connection this node opens
+   * on first use. Resolves once the server acknowledged the subscription.
+   * Releases that happen while that connection is down are missed, so treat
+   * it as a wake-up hint (which is how Redlock uses it), not as a guarantee.
+   */
+  async watch(keys: readonly string[], onRelease: ReleaseListener): Promise<() => Promise<void>> {
+    invalid(describeInvalidKeys(keys));
+    if (typeof onRelease !== 'function') {
+      throw new InvalidArgumentError('onRelease must be a function');
+    }
+    const channels = keys.map((key) =>
+      releaseChannel(this.#clientKeyPrefix + this.#options.keyPrefix + key),
+    );
+    const listeners = this.#channelListeners();
+    return runWithDeadline(
+      (deadlineSignal) => listeners.add(channels, (value) => onRelease(value), deadlineSignal),
+      { timeoutMs: this.#options.commandTimeoutMs, description: `watch on ${this.name}` },
+    );
+  }
+
+  /** Closes the pub/sub connection `watch` opened, if any. Never touches the client you passed in. */
+  async close(): Promise<void> {
+    const subscriber = this.#subscriber;
+    this.#subscriber = undefined;
+    this.#listeners?.clear();
+    this.#listeners = undefined;
+    // disconnect() rather than quit(): quit() on a connection that is down
+    // would wait in the offline queue.
+    subscriber?.disconnect();
+  }
+
+  #channelListeners(): ChannelListeners {
+    if (this.#listeners) return this.#listeners;
+    const subscriber = this.#client.isCluster
+      ? (this.#client as Cluster).duplicate([], { enableOfflineQueue: true, lazyConnect: false })
+      : (this.#client as Redis).duplicate({
+          enableOfflineQueue: true,
+          lazyConnect: false,
+          autoResubscribe: true,
+        });
+    const listeners = new ChannelListeners({
+      subscribe: async (channels) => {
+        await subscriber.subscribe(...channels);
+      },
+      unsubscribe: async (channels) => {
+        await subscriber.unsubscribe(...channels);
+      },
+    });
+    // The subscriber reconnects on its own; its errors surface as rejected
+    // watch() calls, and an 'error' event without a listener would be logged
+    // by ioredis as unhandled.
+    subscriber.on('error', () => undefined);
+    subscriber.on('message', (channel: string, message: string) =>
+      listeners.dispatch(channel, message),
+    );
+    this.#subscriber = subscriber;
+    this.#listeners = listeners;
+    return listeners;
+  }
+
+  /** Runs `script` on `keys` (validated, prefixed, slot-checked) within the caller's signal and the node's timeout. */
+  #run(
+    script: RedisScript,
+    keys: readonly string[],
+    args: readonly string[],
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
+    const prefixed = this.#options.keyPrefix
+      ? keys.map((key) => this.#options.keyPrefix + key)
+      : keys;
+    if (this.#client.isCluster && keys.length > 1) {
+      invalid(describeCrossSlotKeys(prefixed.map((key) => this.#clientKeyPrefix + key)));
+    }
+    const client = this.#client;
+    return runWithDeadline(
+      (deadlineSignal) =>
+        evalScript(
+          {
+            evalSha: (sha1, scriptKeys, scriptArgs) =>
+              client.evalsha(sha1, scriptKeys.length, ...scriptKeys, ...scriptArgs),
+            eval: (source, scriptKeys, scriptArgs) =>
+              client.eval(source, scriptKeys.length, ...scriptKeys, ...scriptArgs),
+          },
+          script,
+          prefixed,
+          args,
+          deadlineSignal,
+        ),
+      {
+        signal,
+        timeoutMs: this.#options.commandTimeoutMs,
+        description: `${script.name} on ${this.name}`,
+      },
+    );
+  }
+}
