@@ -60,4 +60,15 @@ describe('startRedisCluster', () => {
       `MOVED ${keySlot(key)} 127.0.0.1:${owner.port}`,
     );
   });
+
+  it('a restarted node rejoins with its slots and without its data', async () => {
+    const key = 'lock:restarted';
+    const owner = cluster.nodeForKey(key);
+    await owner.command('SET', key, 'before');
+    await owner.restart();
+    await cluster.waitUntilReady();
+    expect(await owner.call('GET', key)).toBeNull();
+    await owner.command('SET', key, 'after');
+    expect(await owner.command('GET', key)).toBe('after');
+  });
 });
