@@ -71,33 +71,31 @@ export function createRedlock(
   const nodeOptions: IoredisLockNodeOptions = { commandTimeoutMs, keyPrefix };
 
   const owned: Redis[] = [];
-  const nodes: IoredisLockNode[] = [];
-  try {
-    for (const entry of entries) {
-      let client: IoredisClient;
-      if (typeof entry === 'string') {
-        const created = new Redis(entry, { ...ownedClientDefaults, ...clientOptions });
-        created.on('error', () => undefined);
-        owned.push(created);
-        client = created;
-      } else {
-        client = entry;
-      }
-      nodes.push(new IoredisLockNode(client, nodeOptions));
-    }
-    const redlock = new Redlock(nodes, redlockOptions);
-    // Redlock.close() closes the nodes (their pub/sub connections); the
-    // clients created here are ours too. Symbol.asyncDispose calls close().
-    const closeNodes = redlock.close.bind(redlock);
-    redlock.close = async () => {
-      await closeNodes();
-      await Promise.all(owned.map(quit));
-    };
-    return redlock;
-  } catch (error) {
-    for (const client of owned) client.disconnect();
-    throw error;
+  const nodes = entries.map((entry) => {
+    if (typeof entry !== 'string') return new IoredisLockNode(entry, nodeOptions);
+    // Lazy until nothing can throw any more, so a failed call leaves no
+    // connection behind.
+    const client = new Redis(entry, {
+      ...ownedClientDefaults,
+      ...clientOptions,
+      lazyConnect: true,
+    });
+    client.on('error', () => undefined);
+    owned.push(client);
+    return new IoredisLockNode(client, nodeOptions);
+  });
+  const redlock = new Redlock(nodes, redlockOptions);
+  if (!clientOptions?.lazyConnect) {
+    for (const client of owned) client.connect().catch(() => undefined);
   }
+  // Redlock.close() closes the nodes (their pub/sub connections); the
+  // clients created here are ours too. Symbol.asyncDispose calls close().
+  const closeNodes = redlock.close.bind(redlock);
+  redlock.close = async () => {
+    await closeNodes();
+    await Promise.all(owned.map(quit));
+  };
+  return redlock;
 }
 
 /** Quits gracefully when connected (pending replies still arrive), at once otherwise. */

@@ -1,0 +1,245 @@
+import {
+  type AcquireReply,
+  InvalidArgumentError,
+  type KeyState,
+  type LockNode,
+  type ReleaseListener,
+} from '@redlock/core';
+import {
+  acquireScript,
+  ChannelListeners,
+  decodeAcquireReply,
+  decodeExtendReply,
+  decodeInspectReply,
+  decodeReleaseReply,
+  describeCrossSlotKeys,
+  describeInvalidKeys,
+  describeInvalidLockArguments,
+  evalScript,
+  extendScript,
+  inspectScript,
+  RELEASE_CHANNEL_PREFIX,
+  type RedisScript,
+  releaseChannel,
+  releaseScript,
+  runWithDeadline,
+  withKeyPrefix,
+} from '@redlock/redis-scripts';
+import { isCluster, type NodeRedisClient } from './node-redis-client.js';
+import {
+  type NodeRedisLockNodeOptions,
+  type ResolvedNodeOptions,
+  resolveNodeOptions,
+} from './node-redis-lock-node-options.js';
+import { nodeRedisNodeName } from './node-redis-node-name.js';
+
+function invalid(problem: string | undefined): void {
+  if (problem !== undefined) throw new InvalidArgumentError(problem);
+}
+
+/** node-redis' default reply types (strings and numbers), whatever the client's own type mapping says. */
+const DEFAULT_TYPE_MAPPING = {};
+
+/**
+ * A {@link LockNode} on one Redis deployment through a node-redis (`redis`
+ * v5) client or cluster. Connect the client before using the node.
+ *
+ * ```ts
+ * import { createClient } from 'redis';
+ * import { Redlock } from '@redlock/core';
+ * import { NodeRedisLockNode } from '@redlock/node-redis';
+ *
+ * const clients = await Promise.all(
+ *   ['redis://10.0.0.1:6379', 'redis://10.0.0.2:6379', 'redis://10.0.0.3:6379']
+ *     .map((url) => createClient({ url }).on('error', console.error).connect()),
+ * );
+ * const redlock = new Redlock(clients.map((client) => new NodeRedisLockNode(client)));
+ * ```
+ *
+ * Every operation is one Lua script (`EVALSHA`, resent with `EVAL` after a
+ * `NOSCRIPT`), so multi-key locks are atomic. On a cluster the keys of one
+ * lock must share a hash tag (`{orders}:1`, `{orders}:2`); keys in different
+ * slots are refused before anything is sent. `watch` subscribes on a
+ * duplicate connection the node opens on first use and `close()` closes; the
+ * client you pass in is never closed by the node.
+ */
+export class NodeRedisLockNode implements LockNode {
+  /** e.g. `redis://10.0.0.3:6379/0` or `redis-cluster://10.0.0.1:7000,10.0.0.2:7000`; never credentials. */
+  readonly name: string;
+
+  readonly #client: NodeRedisClient;
+  readonly #options: ResolvedNodeOptions;
+  #subscriber: Promise<NodeRedisClient> | undefined;
+  #listeners: ChannelListeners | undefined;
+
+  constructor(client: NodeRedisClient, options: NodeRedisLockNodeOptions = {}) {
+    if (
+      client === null ||
+      typeof client !== 'object' ||
+      typeof (client as { sendCommand?: unknown }).sendCommand !== 'function'
+    ) {
+      throw new InvalidArgumentError(
+        'NodeRedisLockNode needs a node-redis client or cluster, e.g. new NodeRedisLockNode(await createClient({ url }).connect())',
+      );
+    }
+    this.#client = client;
+    this.#options = resolveNodeOptions(options);
+    this.name = withKeyPrefix(nodeRedisNodeName(client), this.#options.keyPrefix);
+  }
+
+  async acquire(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    signal?: AbortSignal,
+  ): Promise<AcquireReply> {
+    invalid(describeInvalidLockArguments(keys, value, ttlMs));
+    const reply = await this.#run(acquireScript, keys, [value, String(ttlMs)], signal);
+    return decodeAcquireReply(reply);
+  }
+
+  async extend(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    invalid(describeInvalidLockArguments(keys, value, ttlMs));
+    return decodeExtendReply(await this.#run(extendScript, keys, [value, String(ttlMs)], signal));
+  }
+
+  async release(keys: readonly string[], value: string, signal?: AbortSignal): Promise<number> {
+    invalid(describeInvalidLockArguments(keys, value));
+    const reply = await this.#run(releaseScript, keys, [value, RELEASE_CHANNEL_PREFIX], signal);
+    return decodeReleaseReply(reply, keys.length);
+  }
+
+  async inspect(keys: readonly string[]): Promise<KeyState[]> {
+    invalid(describeInvalidKeys(keys));
+    return decodeInspectReply(await this.#run(inspectScript, keys, [], undefined), keys.length);
+  }
+
+  /**
+   * Calls `onRelease(value)` whenever one of `keys` is released on this node
+   * by any Redlock client, through pub/sub on a duplicate connection this
+   * node opens on first use. Resolves once the server acknowledged the
+   * subscription. Releases that happen while that connection is down are
+   * missed, so treat it as a wake-up hint (which is how Redlock uses it).
+   */
+  async watch(keys: readonly string[], onRelease: ReleaseListener): Promise<() => Promise<void>> {
+    invalid(describeInvalidKeys(keys));
+    if (typeof onRelease !== 'function') {
+      throw new InvalidArgumentError('onRelease must be a function');
+    }
+    const channels = keys.map((key) => releaseChannel(this.#options.keyPrefix + key));
+    const listeners = this.#channelListeners();
+    return runWithDeadline(
+      (deadlineSignal) => listeners.add(channels, (value) => onRelease(value), deadlineSignal),
+      { timeoutMs: this.#options.commandTimeoutMs, description: `watch on ${this.name}` },
+    );
+  }
+
+  /** Closes the pub/sub connection `watch` opened, if any. Never touches the client you passed in. */
+  async close(): Promise<void> {
+    const subscriber = this.#subscriber;
+    this.#subscriber = undefined;
+    this.#listeners?.clear();
+    this.#listeners = undefined;
+    if (subscriber) destroyQuietly(await subscriber.catch(() => undefined));
+  }
+
+  #channelListeners(): ChannelListeners {
+    if (this.#listeners) return this.#listeners;
+    // Typed for buffer mode too, which the cluster's unsubscribe signature asks for; we subscribe in string mode.
+    const onMessage = (message: string | Buffer, channel: string | Buffer) =>
+      listeners.dispatch(channel.toString(), message.toString());
+    const listeners = new ChannelListeners({
+      subscribe: async (channels) => {
+        const subscriber = await this.#connectedSubscriber();
+        await subscriber.subscribe([...channels], onMessage);
+      },
+      unsubscribe: async (channels) => {
+        const subscriber = await this.#connectedSubscriber();
+        await subscriber.unsubscribe([...channels], onMessage);
+      },
+    });
+    this.#listeners = listeners;
+    return listeners;
+  }
+
+  /** The node's own pub/sub connection, created and connected on first use. */
+  #connectedSubscriber(): Promise<NodeRedisClient> {
+    if (this.#subscriber) return this.#subscriber;
+    // A cluster duplicate with minimizeConnections only opens its pub/sub
+    // connection; classic PUBLISH reaches every node of a Redis 7 cluster.
+    const subscriber: NodeRedisClient = isCluster(this.#client)
+      ? this.#client.duplicate({ minimizeConnections: true })
+      : this.#client.duplicate();
+    // Connection problems surface as rejected watch() calls; node-redis
+    // throws 'error' events nobody listens to, which would crash the process.
+    subscriber.on('error', () => undefined);
+    const connecting = (subscriber.connect() as Promise<unknown>).then(
+      () => subscriber,
+      (error: unknown) => {
+        // Let the next watch() try again with a fresh connection.
+        if (this.#subscriber === connecting) this.#subscriber = undefined;
+        destroyQuietly(subscriber);
+        throw error;
+      },
+    );
+    this.#subscriber = connecting;
+    return connecting;
+  }
+
+  /** Runs `script` on `keys` (prefixed, slot-checked) within the caller's signal and the node's timeout. */
+  #run(
+    script: RedisScript,
+    keys: readonly string[],
+    args: readonly string[],
+    signal: AbortSignal | undefined,
+  ): Promise<unknown> {
+    const prefixed = this.#options.keyPrefix
+      ? keys.map((key) => this.#options.keyPrefix + key)
+      : keys;
+    const client = this.#client;
+    if (isCluster(client) && keys.length > 1) invalid(describeCrossSlotKeys(prefixed));
+    return runWithDeadline(
+      (deadlineSignal) => {
+        // The deadline signal lets node-redis drop a command that is still
+        // waiting in its queue (e.g. while reconnecting) once we gave up.
+        const options = { abortSignal: deadlineSignal, typeMapping: DEFAULT_TYPE_MAPPING };
+        const send = (command: string[]): Promise<unknown> =>
+          isCluster(client)
+            ? client.sendCommand(prefixed[0], false, command, options)
+            : client.sendCommand(command, options);
+        return evalScript(
+          {
+            evalSha: (sha1, scriptKeys, scriptArgs) =>
+              send(['EVALSHA', sha1, String(scriptKeys.length), ...scriptKeys, ...scriptArgs]),
+            eval: (source, scriptKeys, scriptArgs) =>
+              send(['EVAL', source, String(scriptKeys.length), ...scriptKeys, ...scriptArgs]),
+          },
+          script,
+          prefixed,
+          args,
+          deadlineSignal,
+        );
+      },
+      {
+        signal,
+        timeoutMs: this.#options.commandTimeoutMs,
+        description: `${script.name} on ${this.name}`,
+      },
+    );
+  }
+}
+
+/** Drops a connection at once (pending commands reject); a no-op if it is already closed. */
+function destroyQuietly(client: NodeRedisClient | undefined): void {
+  if (!client?.isOpen) return;
+  try {
+    client.destroy();
+  } catch {
+    // Already closing.
+  }
+}
