@@ -1,3 +1,3 @@
-import { defineRedlockProject } from '../../vitest.shared';
+import { defineRedlockProject } from '../../vitest.shared.js';
 
 export default defineRedlockProject('memory');

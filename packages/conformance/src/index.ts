@@ -1,1 +1,6 @@
-export {};
+export { describeLockNode } from './describe-lock-node.js';
+export {
+  type ConformanceGroup,
+  conformanceGroups,
+  type DescribeLockNodeOptions,
+} from './options.js';

@@ -147,7 +147,7 @@ export class MemoryLockNode implements LockNode {
   setLatency(latencyMs: number): void {
     if (typeof latencyMs !== 'number' || !Number.isFinite(latencyMs) || latencyMs < 0) {
       throw new InvalidArgumentError(
-        `latencyMs must be a finite number >= 0, got ${String(latencyMs)}`,
+        `latencyMs must be a finite number >= 0, got ${describe(latencyMs)}`,
       );
     }
     this.#latencyMs = latencyMs;
@@ -198,25 +198,37 @@ function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 function checkKeys(keys: unknown): void {
   if (!Array.isArray(keys) || keys.length === 0) {
-    throw new InvalidArgumentError('keys must be a non-empty array of strings');
+    throw new InvalidArgumentError(
+      `keys must be a non-empty array of strings, got ${describe(keys)}`,
+    );
   }
-  for (const key of keys) {
-    if (typeof key !== 'string') {
-      throw new InvalidArgumentError(`every key must be a string, got ${typeof key}`);
+  keys.forEach((key: unknown, index) => {
+    if (typeof key !== 'string' || key.length === 0) {
+      throw new InvalidArgumentError(
+        `keys[${index}] must be a non-empty string, got ${describe(key)}`,
+      );
     }
-  }
+  });
 }
 
 function checkValue(value: unknown): void {
-  if (typeof value !== 'string') {
-    throw new InvalidArgumentError(`value must be a string, got ${typeof value}`);
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InvalidArgumentError(`value must be a non-empty string, got ${describe(value)}`);
   }
 }
 
 function checkTtl(ttlMs: unknown): void {
   if (typeof ttlMs !== 'number' || !Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
     throw new InvalidArgumentError(
-      `ttlMs must be a positive integer number of milliseconds, got ${String(ttlMs)}`,
+      `ttlMs must be a positive integer number of milliseconds, got ${describe(ttlMs)}`,
     );
   }
+}
+
+function describe(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return `an array of length ${input.length}`;
+  if (typeof input === 'string') return JSON.stringify(input);
+  if (typeof input === 'number') return String(input);
+  return typeof input;
 }

@@ -1,0 +1,75 @@
+import { describe } from 'vitest';
+import { abortGroup } from './groups/abort.js';
+import { acquireGroup } from './groups/acquire.js';
+import { expiryGroup } from './groups/expiry.js';
+import { extendGroup } from './groups/extend.js';
+import { failureGroup } from './groups/failure.js';
+import type { Group } from './groups/group.js';
+import { inspectGroup } from './groups/inspect.js';
+import { redlockGroup } from './groups/redlock-cluster.js';
+import { releaseGroup } from './groups/release.js';
+import { resourcesGroup } from './groups/resources.js';
+import { storesGroup } from './groups/stores.js';
+import { watchGroup } from './groups/watch.js';
+import { createHarness } from './harness.js';
+import {
+  type ConformanceGroup,
+  conformanceGroups,
+  type DescribeLockNodeOptions,
+  resolveOptions,
+} from './options.js';
+
+const groups: Record<ConformanceGroup, Group> = {
+  stores: storesGroup,
+  acquire: acquireGroup,
+  extend: extendGroup,
+  release: releaseGroup,
+  expiry: expiryGroup,
+  resources: resourcesGroup,
+  abort: abortGroup,
+  failure: failureGroup,
+  inspect: inspectGroup,
+  watch: watchGroup,
+  redlock: redlockGroup,
+};
+
+/**
+ * Registers the conformance suite of a {@link LockNode} adapter with vitest:
+ * the node's contract, tested on one node, and a `Redlock` of 3 and of 5
+ * such nodes. Call it at the top level of a test file.
+ *
+ * ```ts
+ * import { describeLockNode } from '@redlock/conformance';
+ *
+ * describeLockNode({
+ *   name: 'ioredis',
+ *   createNode: (store) => new IoredisLockNode(new Redis(urls[store])),
+ *   stores: urls.length,
+ *   createUnreachableNode: () => new IoredisLockNode(new Redis('redis://127.0.0.1:1')),
+ * });
+ * ```
+ *
+ * Every test uses fresh random keys under `keyPrefix`, so stores need no
+ * flushing, and closes the nodes it created. Groups can be switched off
+ * with `skip`; a switched-off group, and a test of an optional method the
+ * node lacks, is reported as skipped.
+ *
+ * @see docs/writing-an-adapter.md for every option and how to read failures.
+ */
+export function describeLockNode(options: DescribeLockNodeOptions): void {
+  const resolved = resolveOptions(options);
+  describe(`LockNode conformance: ${resolved.name}`, { timeout: resolved.testTimeoutMs }, () => {
+    const harness = createHarness(resolved);
+    for (const name of conformanceGroups) {
+      const group = groups[name];
+      const skipped = resolved.skip[name] === true;
+      const needsUnreachable = name === 'failure' && resolved.createUnreachableNode === undefined;
+      if (skipped || needsUnreachable) {
+        const why = skipped ? `skip.${name}` : 'no createUnreachableNode';
+        describe.skip(`${group.title} (${why})`, () => group.define(harness));
+      } else {
+        describe(group.title, () => group.define(harness));
+      }
+    }
+  });
+}

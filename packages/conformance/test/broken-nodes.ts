@@ -1,0 +1,102 @@
+import type { AcquireReply, LockNode } from '@redlock/core';
+import { MemoryLockNode, MemoryStore } from '@redlock/memory';
+
+/**
+ * Deliberately broken LockNodes, each with one bug an adapter could really
+ * have. The suite must fail every one of them; test/broken-nodes.test.ts
+ * checks that it does, and on which tests.
+ */
+
+/** Deletes every given key on release, whoever holds it (a plain DEL). */
+export class ReleaseIgnoresValueNode extends MemoryLockNode {
+  override async release(keys: readonly string[], _value: string, signal?: AbortSignal) {
+    signal?.throwIfAborted();
+    let released = 0;
+    for (const [index, state] of this.store.inspect(keys).entries()) {
+      if (state.value !== null) released += this.store.release([keys[index]!], state.value);
+    }
+    return released;
+  }
+}
+
+/** Sets keys one by one (SET NX per key) and stops at the first held key, leaving earlier ones set. */
+export class NonAtomicAcquireNode extends MemoryLockNode {
+  override async acquire(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    signal?: AbortSignal,
+  ): Promise<AcquireReply> {
+    signal?.throwIfAborted();
+    for (const key of keys) {
+      const reply = this.store.acquire([key], value, ttlMs);
+      if (!reply.acquired) return reply;
+    }
+    return { acquired: true };
+  }
+}
+
+/** Extends with a plain SET PX: revives lapsed locks and creates missing keys. */
+export class ExtendCreatesKeysNode extends MemoryLockNode {
+  override async extend(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    signal?.throwIfAborted();
+    const states = this.store.inspect(keys);
+    if (states.some((state) => state.value !== null && state.value !== value)) return false;
+    this.store.acquire(keys, value, ttlMs);
+    return true;
+  }
+}
+
+/** Its backend is down, yet it answers "acquired" (an error swallowed into a default reply). */
+export class ClaimsHeldWhenDownNode extends MemoryLockNode {
+  constructor() {
+    super();
+    this.setAvailable(false);
+  }
+  override async acquire(): Promise<AcquireReply> {
+    return { acquired: true };
+  }
+  override async extend(): Promise<boolean> {
+    return true;
+  }
+  override async release(keys: readonly string[]): Promise<number> {
+    return keys.length;
+  }
+}
+
+/** Never looks at its signal: an aborted call still runs and resolves. */
+export class IgnoresAbortNode extends MemoryLockNode {
+  override acquire(keys: readonly string[], value: string, ttlMs: number) {
+    return super.acquire(keys, value, ttlMs);
+  }
+  override extend(keys: readonly string[], value: string, ttlMs: number) {
+    return super.extend(keys, value, ttlMs);
+  }
+  override release(keys: readonly string[], value: string) {
+    return super.release(keys, value);
+  }
+}
+
+/**
+ * `createNode` for a suite: nodes of class `Node` on `count` independent
+ * memory stores, the same index sharing one store.
+ */
+export function nodesOn<T extends LockNode>(
+  Node: new (options: { store: MemoryStore }) => T,
+  count = 5,
+): (store: number) => T {
+  const stores = Array.from({ length: count }, () => new MemoryStore());
+  return (store) => new Node({ store: stores[store]! });
+}
+
+/** A healthy node whose backend is down. */
+export function unreachableMemoryNode(): MemoryLockNode {
+  const node = new MemoryLockNode();
+  node.setAvailable(false);
+  return node;
+}
