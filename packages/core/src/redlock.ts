@@ -259,10 +259,15 @@ export class Redlock implements AsyncDisposable {
           return new Lock(this.#engine, keys, value, round.startedAt + ttlMs - driftMs, attempts);
         }
         attempts.push({ outcomes: round.outcomes, elapsedMs: round.elapsedMs, validityMs });
-        await this.#releaseAfterFailure(keys, value, round);
+        // The releases are sent now, on every suspect node, after that node's acquire.
+        // They are awaited only before a retry (so a slow release of this value cannot
+        // delete what the next attempt sets); when giving up, a dead node must not
+        // delay an outcome that is already certain.
+        const cleanup = this.#releaseAfterFailure(keys, value, round);
+        const retriesLeft = plan.retryCount < 0 || attempt < plan.retryCount;
+        if (retriesLeft && runtime.now() < deadline && !signal?.aborted) await cleanup;
         if (signal?.aborted) throw this.#abortedError(keys, attempts, signal.reason);
         const now = runtime.now();
-        const retriesLeft = plan.retryCount < 0 || attempt < plan.retryCount;
         if (!retriesLeft || now >= deadline) {
           throw this.#failedError(keys, attempts, now >= deadline ? plan.waitTimeoutMs : undefined);
         }
