@@ -123,9 +123,10 @@ export class WaitLine {
     const watches = this.nodes.map((node, index) =>
       node.watch ? this.watchWithTimeout(node, index) : Promise.resolve(),
     );
+    // A remote release before listening started goes unseen and costs latency (the
+    // waiter's own timer), not an immediate extra attempt: that would spend a retry
+    // of every contended acquisition and ignore retryDelay.
     await Promise.all(watches);
-    // Releases during subscription went unseen: let current waiters retry.
-    this.sequence++;
   }
 
   private watchWithTimeout(node: LockNode, index: number): Promise<void> {
@@ -184,9 +185,9 @@ export class WaitLines {
     private readonly runtime: RedlockRuntime,
   ) {}
 
-  /** The current release sequence for `lineKey`, -1 when nobody waits (so the first wait retries at once). */
+  /** The current release sequence for `lineKey`; 0, where a new line starts, when nobody waits. */
   sequence(lineKey: string): number {
-    return this.lines.get(lineKey)?.sequence ?? -1;
+    return this.lines.get(lineKey)?.sequence ?? 0;
   }
 
   join(lineKey: string, keys: readonly string[]): WaitLine {
