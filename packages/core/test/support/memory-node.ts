@@ -38,6 +38,8 @@ let nodeCount = 0;
 export class TestMemoryNode implements LockNode {
   readonly name: string;
   readonly calls: CallCounts = emptyCallCounts();
+  /** Clock reading of every acquire call, in order. */
+  readonly acquireTimes: number[] = [];
   readonly #clock: { now(): number };
   readonly #entries = new Map<string, Entry>();
   readonly #watchers = new Set<{ keys: ReadonlySet<string>; listener: ReleaseListener }>();
@@ -58,6 +60,7 @@ export class TestMemoryNode implements LockNode {
     signal?: AbortSignal,
   ): Promise<AcquireReply> {
     this.calls.acquire++;
+    this.acquireTimes.push(this.#clock.now());
     this.#check(signal);
     const now = this.#clock.now();
     let longestHeldMs = 0;
