@@ -276,7 +276,9 @@ export class Redlock implements AsyncDisposable {
         await line.wait(ticket, delayMs, sequenceBefore, signal);
       }
     } catch (error) {
-      if (signal?.aborted && !(error instanceof RedlockError)) {
+      // The wait rejects with the signal's reason itself, which may be a RedlockError
+      // too (e.g. the LockLostError of an outer `using`): compare, don't type-check.
+      if (signal?.aborted && (error === signal.reason || !(error instanceof RedlockError))) {
         throw this.#abortedError(keys, attempts, signal.reason);
       }
       throw error;
