@@ -79,7 +79,12 @@ export class WaitLine {
 
   /** A lock with `value` on these resources was released (locally, or on enough nodes). */
   released(value: string | undefined): void {
-    if (value !== undefined) this.remember(value);
+    if (value !== undefined) {
+      // A local release is usually also seen through watch (often first): one
+      // release must wake one waiter, not one per path.
+      if (this.finishedValues.has(value)) return;
+      this.remember(value);
+    }
     this.sequence++;
     this.waiters.shift()?.wake();
   }
