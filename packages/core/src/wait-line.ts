@@ -227,7 +227,10 @@ export class WaitLines {
   }
 }
 
-/** Identifies a resource set regardless of order. */
+/**
+ * Identifies a resource set regardless of order. Always encoded, so a single
+ * resource named like an encoded list (`["a","b"]`) is not that list.
+ */
 export function lineKeyOf(keys: readonly string[]): string {
-  return keys.length === 1 ? keys[0]! : JSON.stringify([...keys].sort());
+  return JSON.stringify([...keys].sort());
 }
