@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import type { Lock } from '../src/index.js';
+import { createCluster, createScriptedCluster, totalCalls } from './support/cluster.js';
+import { hang } from './support/scripted-node.js';
+import { flushMicrotasks } from './support/virtual-runtime.js';
+
+const longWait = { retryCount: -1, retryDelay: 10_000, retryJitter: 0 };
+
+function track<T>(promise: Promise<T>) {
+  const state: { settled: boolean; value?: T; error?: unknown } = { settled: false };
+  promise.then(
+    (value) => {
+      state.settled = true;
+      state.value = value;
+    },
+    (error: unknown) => {
+      state.settled = true;
+      state.error = error;
+    },
+  );
+  return state;
+}
+
+describe('wake-ups', () => {
+  it('wakes a waiter when a lock of the same Redlock is released, long before its retry delay', async () => {
+    // No watch: only the local hand-over can wake the waiter.
+    const { runtime, nodes, redlock } = createCluster({ nodeCount: 3, watchable: false });
+    const holder = await runtime.runUntilSettled(redlock.acquire('r', 60_000));
+    const waiter = track(redlock.acquire('r', 1000, longWait));
+    await runtime.advance(100);
+    expect(waiter.settled).toBe(false);
+
+    const releasedAt = runtime.now();
+    await holder.release();
+    await flushMicrotasks();
+
+    expect(waiter.settled).toBe(true);
+    expect(runtime.now()).toBe(releasedAt);
+    const lock = waiter.value as Lock;
+    expect(nodes.map((node) => node.valueOf('r'))).toEqual([lock.value, lock.value, lock.value]);
+  });
+
+  it('wakes a waiter when another Redlock releases, seen through watch on a quorum of nodes', async () => {
+    const { runtime, nodes, redlock, newRedlock } = createCluster({ nodeCount: 3 });
+    const otherProcess = newRedlock();
+    const holder = await runtime.runUntilSettled(otherProcess.acquire('r', 60_000));
+    const waiter = track(redlock.acquire('r', 1000, longWait));
+    await runtime.advance(100);
+    expect(waiter.settled).toBe(false);
+    expect(totalCalls(nodes, 'watch')).toBe(3);
+
+    const releasedAt = runtime.now();
+    await holder.release();
+    await flushMicrotasks();
+
+    expect(waiter.settled).toBe(true);
+    expect(runtime.now()).toBe(releasedAt);
+    // The waiter stopped listening once it had the lock.
+    expect(nodes.map((node) => node.watcherCount)).toEqual([0, 0, 0]);
+  });
+
+  it('does not take a release seen on fewer than a quorum of nodes as a wake-up', async () => {
+    const { runtime, nodes, stores, redlock } = createScriptedCluster({ nodeCount: 3 });
+    // The waiter can listen only on node-1: one notification is not a quorum.
+    nodes[1]!.script('watch', hang());
+    nodes[2]!.script('watch', hang());
+    for (const store of stores) store.hold('r', 'another-owner', 60_000);
+    const waiter = track(redlock.acquire('r', 1000, longWait));
+    await runtime.advance(500);
+
+    for (const store of stores) await store.release(['r'], 'another-owner');
+    await runtime.advance(100);
+    expect(waiter.settled).toBe(false);
+
+    // Its own timer still gets it there.
+    await runtime.advance(10_000);
+    expect(waiter.settled).toBe(true);
+    expect(waiter.value).toBeDefined();
+  });
+
+  it('wakes only the head of the line: one release, one extra attempt (holder in another process)', async () => {
+    const { runtime, nodes, redlock, newRedlock } = createCluster({ nodeCount: 3 });
+    const holder = await runtime.runUntilSettled(newRedlock().acquire('r', 60_000));
+    const waiters = [1, 2, 3].map(() => track(redlock.acquire('r', 1000, longWait)));
+    await runtime.advance(100);
+    const attemptsBefore = totalCalls(nodes, 'acquire');
+
+    await holder.release();
+    await flushMicrotasks();
+
+    expect(totalCalls(nodes, 'acquire') - attemptsBefore).toBe(3); // one attempt on 3 nodes
+    expect(waiters.map((waiter) => waiter.settled)).toEqual([true, false, false]);
+  });
+
+  it('wakes only the head of the line: one release, one extra attempt (holder in the same Redlock)', async () => {
+    const { runtime, nodes, redlock } = createCluster({ nodeCount: 3 });
+    const holder = await runtime.runUntilSettled(redlock.acquire('r', 60_000));
+    const waiters = [1, 2, 3].map(() => track(redlock.acquire('r', 1000, longWait)));
+    await runtime.advance(100);
+    const attemptsBefore = totalCalls(nodes, 'acquire');
+
+    // Seen twice: directly, and through watch on every node. Still one wake-up.
+    await holder.release();
+    await flushMicrotasks();
+
+    expect(totalCalls(nodes, 'acquire') - attemptsBefore).toBe(3);
+    expect(waiters.map((waiter) => waiter.settled)).toEqual([true, false, false]);
+  });
+
+  it('gives turns in arrival order', async () => {
+    const { runtime, nodes, redlock, newRedlock } = createCluster({ nodeCount: 3 });
+    const holder = await runtime.runUntilSettled(newRedlock().acquire('r', 60_000));
+    const order: number[] = [];
+    const waiters: Promise<void>[] = [];
+    for (const id of [1, 2, 3, 4]) {
+      waiters.push(
+        redlock.acquire('r', 1000, longWait).then(async (lock) => {
+          order.push(id);
+          // Hold it a little (on virtual time), then hand it on.
+          await new Promise<void>((resolve) => runtime.setTimer(resolve, 5));
+          await lock.release();
+        }),
+      );
+      await runtime.advance(10); // distinct arrival times
+    }
+
+    await holder.release();
+    await runtime.runUntilSettled(Promise.all(waiters));
+    expect(order).toEqual([1, 2, 3, 4]);
+    expect(runtime.now() - 10_000).toBeLessThan(10_000); // nobody waited for a timer
+    expect(nodes.map((node) => node.watcherCount)).toEqual([0, 0, 0]);
+  });
+
+  it('keeps a single resource named like a JSON list apart from that list of resources', async () => {
+    const { runtime, nodes, redlock, newRedlock } = createCluster({ nodeCount: 3 });
+    const otherProcess = newRedlock();
+    const lookalike = '["a","b"]';
+    const holdsList = await runtime.runUntilSettled(otherProcess.acquire(['a', 'b'], 60_000));
+    const holdsLookalike = await runtime.runUntilSettled(otherProcess.acquire(lookalike, 60_000));
+    const waitsLookalike = track(redlock.acquire(lookalike, 1000, longWait));
+    await runtime.advance(10);
+    const waitsList = track(redlock.acquire(['a', 'b'], 1000, longWait));
+    await runtime.advance(10);
+
+    await holdsList.release();
+    await flushMicrotasks();
+    expect(waitsList.settled).toBe(true);
+    expect(waitsLookalike.settled).toBe(false);
+
+    await holdsLookalike.release();
+    await flushMicrotasks();
+    expect(waitsLookalike.settled).toBe(true);
+    expect(nodes[0]!.valueOf(lookalike)).toBe((waitsLookalike.value as Lock).value);
+  });
+});
