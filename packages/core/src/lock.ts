@@ -106,7 +106,7 @@ export class Lock implements AsyncDisposable {
     }
     const lateByMs = this.#engine.now() - this.#validUntil;
     if (lateByMs >= 0) {
-      await this.#lose();
+      this.#lose();
       throw this.#extendError(`its validity ended ${formatMs(lateByMs)} ago`, []);
     }
     const result = await this.#engine.extendKeys(this.resources, this.value, ttlMs);
@@ -114,7 +114,7 @@ export class Lock implements AsyncDisposable {
       throw this.#extendError('it was released while extending', [result.report]);
     }
     if (!result.succeeded) {
-      await this.#lose();
+      this.#lose();
       throw this.#extendError(result.description, [result.report]);
     }
     this.#validUntil = result.validUntil;
@@ -136,10 +136,12 @@ export class Lock implements AsyncDisposable {
     if (this.#state !== 'released') await this.release();
   }
 
-  async #lose(): Promise<void> {
+  #lose(): void {
     this.#state = 'lost';
     // Don't leave our keys to block others until their TTL when we know the lock is gone.
-    await this.#engine.releaseKeys(this.resources, this.value);
+    // Not awaited: the loss is certain now, and `using` must hear of it before the
+    // validity ends, not after a dead node's release timed out. (It never rejects.)
+    void this.#engine.releaseKeys(this.resources, this.value);
   }
 
   #extendError(why: string, attempts: readonly AttemptReport[]): LockLostError {
