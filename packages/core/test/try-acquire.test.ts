@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { LockAcquireError } from '../src/index.js';
+import { createCluster, holdElsewhere } from './support/cluster.js';
+
+describe('tryAcquire', () => {
+  it('resolves with the lock when the resources are free', async () => {
+    const { runtime, nodes, redlock } = createCluster({ nodeCount: 3 });
+    const lock = await runtime.runUntilSettled(redlock.tryAcquire('r', 1000));
+    expect(lock).not.toBeNull();
+    expect(nodes.map((node) => node.valueOf('r'))).toEqual([lock!.value, lock!.value, lock!.value]);
+  });
+
+  it('resolves null at once on contention, after one attempt, leaving no key', async () => {
+    const { runtime, nodes, redlock } = createCluster({
+      nodeCount: 3,
+      options: { retryCount: 10 },
+    });
+    holdElsewhere(nodes.slice(0, 2), 'r', 60_000);
+    const startedAt = runtime.now();
+    const lock = await runtime.runUntilSettled(redlock.tryAcquire('r', 1000));
+
+    expect(lock).toBeNull();
+    expect(runtime.now()).toBe(startedAt);
+    expect(nodes.map((node) => node.calls.acquire)).toEqual([1, 1, 1]);
+    expect(nodes[2]!.keys()).toEqual([]);
+  });
+
+  it('throws a LockAcquireError when the nodes are down rather than held', async () => {
+    const { runtime, nodes, redlock } = createCluster({ nodeCount: 3 });
+    nodes[0]!.setAvailable(false);
+    nodes[1]!.setAvailable(false);
+    const error = await runtime.runUntilSettled(redlock.tryAcquire('r', 1000)).catch((e) => e);
+    expect(error).toBeInstanceOf(LockAcquireError);
+    expect(error.code).toBe('ACQUIRE_FAILED');
+    expect(error.attempts).toHaveLength(1);
+    expect(error.message).toContain('2 nodes unreachable');
+  });
+});
