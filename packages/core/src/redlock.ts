@@ -176,12 +176,16 @@ export class Redlock implements AsyncDisposable {
     optionsOrRoutine: UsingOptions | LockRoutine<T>,
     maybeRoutine?: LockRoutine<T>,
   ): Promise<T> {
-    const options = typeof optionsOrRoutine === 'function' ? {} : (optionsOrRoutine ?? {});
+    const options = typeof optionsOrRoutine === 'function' ? {} : optionsOrRoutine;
     const routine = typeof optionsOrRoutine === 'function' ? optionsOrRoutine : maybeRoutine;
     if (typeof routine !== 'function') {
       throw new InvalidArgumentError(
         'using() needs a routine: using(resources, ttlMs, [options,] routine)',
       );
+    }
+    // As in acquire(): null or a non-object is a mistake, not "no options".
+    if (options === null || typeof options !== 'object') {
+      throw new InvalidArgumentError('options must be an object');
     }
     const threshold = validateNumber(
       'automaticExtensionThreshold',
