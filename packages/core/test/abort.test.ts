@@ -84,11 +84,11 @@ describe('aborting an acquisition', () => {
     const signal = AbortSignal.abort(reason);
 
     for (const call of [
-      () => redlock.acquire('r', 1000, { signal }),
+      (): Promise<unknown> => redlock.acquire('r', 1000, { signal }),
       () => redlock.tryAcquire('r', 1000, { signal }),
       () => redlock.using('r', 1000, { signal }, async () => 'ran'),
     ]) {
-      const error = await runtime.runUntilSettled(call()).catch((e) => e);
+      const error = (await runtime.runUntilSettled(call()).catch((e) => e)) as LockAcquireError;
       expect(error).toBeInstanceOf(LockAcquireError);
       expect(error.code).toBe('ABORTED');
       expect(error.cause).toBe(reason);
