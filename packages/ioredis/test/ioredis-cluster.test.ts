@@ -1,0 +1,89 @@
+import { InvalidArgumentError } from '@redlock/core';
+import { acquireScript } from '@redlock/redis-scripts';
+import { useRedisCluster } from '@redlock/test-utils/vitest';
+import { Cluster } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { IoredisLockNode } from '../src/index.js';
+
+const cluster = useRedisCluster();
+
+let client: Cluster;
+let node: IoredisLockNode;
+
+beforeAll(() => {
+  client = new Cluster(cluster.startupNodes);
+  node = new IoredisLockNode(client);
+});
+
+afterEach(async () => {
+  await Promise.all(cluster.nodes.map((server) => server.command('FLUSHALL')));
+});
+
+afterAll(async () => {
+  await node.close();
+  client.disconnect();
+});
+
+describe('IoredisLockNode on a Redis Cluster', () => {
+  it('is named after the seed nodes', () => {
+    const seeds = cluster.startupNodes.map(({ host, port }) => `${host}:${port}`).join(',');
+    expect(node.name).toBe(`redis-cluster://${seeds}`);
+  });
+
+  it('locks several keys atomically when they share a hash tag', async () => {
+    expect(await node.acquire(['{orders}:1', '{orders}:2'], 'owner', 10_000)).toEqual({
+      acquired: true,
+    });
+    const owner = cluster.cluster.nodeForKey('{orders}:1');
+    expect(await owner.command('MGET', '{orders}:1', '{orders}:2')).toBe('owner\nowner');
+    expect(await node.release(['{orders}:1', '{orders}:2'], 'owner')).toBe(2);
+  });
+
+  it('refuses keys in different slots before sending anything, explaining hash tags', async () => {
+    const lazy = new Cluster(cluster.startupNodes, { lazyConnect: true });
+    try {
+      const error = await new IoredisLockNode(lazy)
+        .acquire(['orders:1', 'orders:2'], 'owner', 10_000)
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(InvalidArgumentError);
+      expect((error as Error).message).toContain('"{orders}:1" and "{orders}:2"');
+      expect(lazy.status).toBe('wait');
+    } finally {
+      lazy.disconnect();
+    }
+  });
+
+  it('falls back to EVAL on the node that owns the slot after SCRIPT FLUSH', async () => {
+    await node.acquire(['flushed'], 'owner', 10_000);
+    await Promise.all(cluster.nodes.map((server) => server.command('SCRIPT', 'FLUSH')));
+
+    expect(await node.acquire(['flushed-again'], 'owner', 10_000)).toEqual({ acquired: true });
+    const owner = cluster.cluster.nodeForKey('flushed-again');
+    expect(await owner.command('SCRIPT', 'EXISTS', acquireScript.sha1)).toBe('1');
+  });
+
+  it('hears releases of keys on every master through one subscriber', async () => {
+    // One key per master, so the releases are published on three different nodes.
+    const keys = ['{a}', '{b}', '{c}'].map((tag) => `${tag}:watched`);
+    expect(new Set(keys.map((key) => cluster.cluster.nodeForKey(key).port)).size).toBe(3);
+    const heard: string[] = [];
+    let allHeard!: () => void;
+    const done = new Promise<void>((resolve) => {
+      allHeard = resolve;
+    });
+    const stop = await node.watch(keys, (value) => {
+      heard.push(value ?? '');
+      if (heard.length === keys.length) allHeard();
+    });
+    try {
+      for (const [index, key] of keys.entries()) {
+        await node.acquire([key], `owner-${index}`, 10_000);
+        await node.release([key], `owner-${index}`);
+      }
+      await done;
+      expect(heard.sort()).toEqual(['owner-0', 'owner-1', 'owner-2']);
+    } finally {
+      await stop();
+    }
+  });
+});
