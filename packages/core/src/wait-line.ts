@@ -43,7 +43,7 @@ export class WaitLine {
     if (this.members === 0) {
       this.closed = true;
       this.onEmpty(this);
-      for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribe().catch(ignore);
+      for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribeQuietly(unsubscribe);
     }
   }
 
@@ -150,7 +150,7 @@ export class WaitLine {
       watching.then(
         (unsubscribe) => {
           // A subscription that arrives late, or after the line closed, is undone at once.
-          if (settled || this.closed) unsubscribe().catch(ignore);
+          if (settled || this.closed) unsubscribeQuietly(unsubscribe);
           else this.unsubscribes.push(unsubscribe);
           if (!settled) {
             settled = true;
@@ -178,6 +178,21 @@ interface Waiter {
 const MAX_TRACKED_VALUES = 64;
 
 function ignore(): void {}
+
+/**
+ * Stop a watch whatever the adapter handed back: `watch` resolves with an
+ * unsubscribe function, but a broken one may give something else, or one that
+ * throws. That must not fail (and leak) an acquisition that already succeeded,
+ * nor surface as an unhandled rejection.
+ */
+function unsubscribeQuietly(unsubscribe: unknown): void {
+  if (typeof unsubscribe !== 'function') return;
+  try {
+    Promise.resolve(unsubscribe()).catch(ignore);
+  } catch {
+    // Nothing to do: the subscription is abandoned either way.
+  }
+}
 
 /** The lines of one Redlock instance, by resource set. */
 export class WaitLines {
