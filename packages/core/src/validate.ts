@@ -18,7 +18,7 @@ export function validateResources(resources: unknown): readonly string[] {
       );
     }
     if (seen.has(resource)) {
-      throw new InvalidArgumentError(`resource "${resource}" is listed twice`);
+      throw new InvalidArgumentError(`resource ${describeValue(resource)} is listed twice`);
     }
     seen.add(resource);
   }
