@@ -206,7 +206,8 @@ export class Redlock implements AsyncDisposable {
 
   /** Close every node's own resources (e.g. pub/sub connections). Never closes clients you passed in. */
   async close(): Promise<void> {
-    await Promise.allSettled(this.nodes.map((node) => node.close?.()));
+    // async: a close() that throws synchronously must not stop the others from closing.
+    await Promise.allSettled(this.nodes.map(async (node) => node.close?.()));
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
