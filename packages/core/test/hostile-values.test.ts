@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, LockAcquireError } from '../src/index.js';
 import { createCluster, createScriptedCluster, holdElsewhere } from './support/cluster.js';
-import { replyWith, throwSync } from './support/scripted-node.js';
+import { rejectWith, replyWith, throwSync } from './support/scripted-node.js';
 
 const hostileNames: [string, string][] = [
   ['Lua pattern and long-bracket characters', 'a%s[[x]]--%d^$().*+-?'],
@@ -225,7 +225,7 @@ describe('hostile values', () => {
         options: { retryDelay: 100, retryJitter: 0 },
       });
       nodes[0]!.script('watch', throwSync(new Error('no pub/sub')));
-      nodes[1]!.script('watch', replyWith(Promise.reject(new Error('subscribe failed'))));
+      nodes[1]!.script('watch', rejectWith(new Error('subscribe failed')));
       holdElsewhere(stores, 'r', 250);
       const lock = await runtime.runUntilSettled(redlock.acquire('r', 1000));
       expect(stores[0]!.valueOf('r')).toBe(lock.value);
