@@ -21,7 +21,13 @@ export type Behaviour =
   /** Throw synchronously from the method itself (a broken adapter). */
   | { readonly kind: 'throw'; readonly error: unknown }
   /** Resolve with this value, whatever it is (a reply of the wrong shape). */
-  | { readonly kind: 'reply'; readonly value: unknown };
+  | { readonly kind: 'reply'; readonly value: unknown }
+  /**
+   * Request latency: the call reaches the inner node only after `latency()`
+   * resolves, with Redlock's signal (so a call given up on meanwhile is
+   * refused by the inner node, as by an adapter that honours aborts).
+   */
+  | { readonly kind: 'latency'; readonly latency: () => Promise<void> };
 
 export const pass = (): Behaviour => ({ kind: 'pass' });
 export const defer = (): Behaviour => ({ kind: 'defer' });
@@ -29,6 +35,14 @@ export const hang = (): Behaviour => ({ kind: 'hang' });
 export const rejectWith = (error: unknown): Behaviour => ({ kind: 'reject', error });
 export const throwSync = (error: unknown): Behaviour => ({ kind: 'throw', error });
 export const replyWith = (value: unknown): Behaviour => ({ kind: 'reply', value });
+/** Delay each call by `delayMs()` ms of the given runtime's (virtual) time. */
+export const latency = (
+  runtime: { setTimer(callback: () => void, delayMs: number): unknown },
+  delayMs: () => number,
+): Behaviour => ({
+  kind: 'latency',
+  latency: () => new Promise<void>((resolve) => runtime.setTimer(resolve, delayMs())),
+});
 
 /** A call held back by a `defer` behaviour. */
 export interface DeferredCall {
@@ -148,6 +162,8 @@ export class ScriptedNode implements LockNode {
         return Promise.resolve(behaviour.value as T);
       case 'hang':
         return new Promise<T>(() => {});
+      case 'latency':
+        return behaviour.latency().then(forward);
       case 'defer': {
         const applied = forward();
         // The inner answer is observed here so that an unanswered deferral never
