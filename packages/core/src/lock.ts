@@ -110,8 +110,10 @@ export class Lock implements AsyncDisposable {
       throw this.#extendError(`its validity ended ${formatMs(lateByMs)} ago`, []);
     }
     const result = await this.#engine.extendKeys(this.resources, this.value, ttlMs);
-    if ((this.#state as LockState) === 'released') {
-      throw this.#extendError('it was released while extending', [result.report]);
+    // Released, or lost by a concurrent extension (which also released the keys):
+    // a success of this round must not be reported for a lock that is gone.
+    if ((this.#state as LockState) !== 'held') {
+      throw this.#extendError(`it was ${this.#state} while extending`, [result.report]);
     }
     if (!result.succeeded) {
       this.#lose();
