@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Redlock, type RedlockOptions } from '@redlock/core';
 import { parseRedisUrl } from '@redlock/redis-scripts';
 import { createClient, type RedisClientOptions } from 'redis';
-import type { NodeRedisClient, NodeRedisSingleClient } from './node-redis-client.js';
+import type { NodeRedisClient } from './node-redis-client.js';
 import { NodeRedisLockNode } from './node-redis-lock-node.js';
 import type { NodeRedisLockNodeOptions } from './node-redis-lock-node-options.js';
 
@@ -18,6 +18,7 @@ export interface CreateRedlockOptions extends RedlockOptions, NodeRedisLockNodeO
 }
 
 type ClientOrUrl = NodeRedisClient | string;
+type OwnedClient = ReturnType<typeof createClient>;
 
 /**
  * Creates a {@link Redlock} over node-redis clients, or over URLs it connects
@@ -57,10 +58,10 @@ export function createRedlock(
   const { commandTimeoutMs, keyPrefix, clientOptions, ...redlockOptions } = options;
   const nodeOptions: NodeRedisLockNodeOptions = { commandTimeoutMs, keyPrefix };
 
-  const owned: NodeRedisSingleClient[] = [];
+  const owned: OwnedClient[] = [];
   const nodes = entries.map((entry) => {
     if (typeof entry !== 'string') return new NodeRedisLockNode(entry, nodeOptions);
-    const client = createClient({ ...clientOptions, url: entry }) as NodeRedisSingleClient;
+    const client = createClient({ ...clientOptions, url: entry });
     client.on('error', () => undefined);
     owned.push(client);
     return new NodeRedisLockNode(client, nodeOptions);
@@ -80,7 +81,7 @@ export function createRedlock(
 }
 
 /** Closes gracefully when connected (pending replies still arrive), at once otherwise. */
-async function closeClient(client: NodeRedisSingleClient): Promise<void> {
+async function closeClient(client: OwnedClient): Promise<void> {
   if (!client.isOpen) return;
   if (client.isReady) {
     await client.close();

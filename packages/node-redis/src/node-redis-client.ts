@@ -1,20 +1,62 @@
-import type { RedisClientType, RedisClusterType } from 'redis';
+/**
+ * The parts of node-redis (`redis` v5) clients this package uses, typed
+ * structurally: the generics of real clients (modules, functions, scripts,
+ * RESP version, type mapping) vary from app to app, and a cluster with
+ * modules is not assignable to `RedisClusterType<any, ...>`. The node only
+ * sends raw commands and decodes the replies itself, so every
+ * parameterisation works.
+ */
 
-// The generics of node-redis clients (modules, functions, scripts, RESP
-// version, type mapping) do not matter here: the node only sends raw
-// commands with `sendCommand` and decodes their replies itself, so accept
-// every parameterisation.
-// biome-ignore lint/suspicious/noExplicitAny: any client parameterisation is fine.
-type AnyClient = RedisClientType<any, any, any, any, any>;
-// biome-ignore lint/suspicious/noExplicitAny: any cluster parameterisation is fine.
-type AnyCluster = RedisClusterType<any, any, any, any, any>;
-
-/** A node-redis client from `createClient()` or cluster from `createCluster()` (`redis` v5). */
-export type NodeRedisClient = AnyClient | AnyCluster;
-
-/** Clusters have `masters`; single-server clients do not. */
-export function isCluster(client: NodeRedisClient): client is AnyCluster {
-  return 'masters' in client;
+/** Per-command options the node passes to `sendCommand`. */
+export interface NodeRedisCommandOptions {
+  abortSignal?: AbortSignal;
+  typeMapping?: object;
 }
 
-export type { AnyClient as NodeRedisSingleClient, AnyCluster as NodeRedisCluster };
+/** Typed for buffer mode too, as the cluster's `unsubscribe` asks; the node subscribes in string mode. */
+export type NodeRedisMessageListener = (
+  message: string | Buffer,
+  channel: string | Buffer,
+) => unknown;
+
+/** A connection the node opens itself for pub/sub (a duplicate of your client or cluster). */
+export interface NodeRedisSubscriber {
+  readonly isOpen: boolean;
+  connect(): Promise<unknown>;
+  subscribe(channels: string[], listener: NodeRedisMessageListener): Promise<void>;
+  unsubscribe(channels: string[], listener: NodeRedisMessageListener): Promise<void>;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  destroy(): void;
+}
+
+/** A client from `createClient()`. */
+export interface NodeRedisSingleClient {
+  readonly options?: object | undefined;
+  readonly isOpen: boolean;
+  readonly isReady: boolean;
+  sendCommand(args: readonly string[], options?: NodeRedisCommandOptions): Promise<unknown>;
+  duplicate(): NodeRedisSubscriber;
+  close(): Promise<void>;
+  destroy(): void;
+}
+
+/** A cluster from `createCluster()`. */
+export interface NodeRedisCluster {
+  readonly masters: readonly unknown[];
+  readonly _options: object;
+  sendCommand(
+    firstKey: string | undefined,
+    isReadonly: boolean | undefined,
+    args: string[],
+    options?: NodeRedisCommandOptions,
+  ): Promise<unknown>;
+  duplicate(overrides?: { minimizeConnections?: boolean }): NodeRedisSubscriber;
+}
+
+/** A node-redis client from `createClient()` or cluster from `createCluster()` (`redis` v5). */
+export type NodeRedisClient = NodeRedisSingleClient | NodeRedisCluster;
+
+/** Clusters have `masters`; single-server clients do not. */
+export function isCluster(client: NodeRedisClient): client is NodeRedisCluster {
+  return 'masters' in client;
+}

@@ -25,7 +25,12 @@ import {
   runWithDeadline,
   withKeyPrefix,
 } from '@redlock/redis-scripts';
-import { isCluster, type NodeRedisClient } from './node-redis-client.js';
+import {
+  isCluster,
+  type NodeRedisClient,
+  type NodeRedisMessageListener,
+  type NodeRedisSubscriber,
+} from './node-redis-client.js';
 import {
   type NodeRedisLockNodeOptions,
   type ResolvedNodeOptions,
@@ -69,7 +74,7 @@ export class NodeRedisLockNode implements LockNode {
 
   readonly #client: NodeRedisClient;
   readonly #options: ResolvedNodeOptions;
-  #subscriber: Promise<NodeRedisClient> | undefined;
+  #subscriber: Promise<NodeRedisSubscriber> | undefined;
   #listeners: ChannelListeners | undefined;
 
   constructor(client: NodeRedisClient, options: NodeRedisLockNodeOptions = {}) {
@@ -150,8 +155,7 @@ export class NodeRedisLockNode implements LockNode {
 
   #channelListeners(): ChannelListeners {
     if (this.#listeners) return this.#listeners;
-    // Typed for buffer mode too, which the cluster's unsubscribe signature asks for; we subscribe in string mode.
-    const onMessage = (message: string | Buffer, channel: string | Buffer) =>
+    const onMessage: NodeRedisMessageListener = (message, channel) =>
       listeners.dispatch(channel.toString(), message.toString());
     const listeners = new ChannelListeners({
       subscribe: async (channels) => {
@@ -168,17 +172,17 @@ export class NodeRedisLockNode implements LockNode {
   }
 
   /** The node's own pub/sub connection, created and connected on first use. */
-  #connectedSubscriber(): Promise<NodeRedisClient> {
+  #connectedSubscriber(): Promise<NodeRedisSubscriber> {
     if (this.#subscriber) return this.#subscriber;
     // A cluster duplicate with minimizeConnections only opens its pub/sub
     // connection; classic PUBLISH reaches every node of a Redis 7 cluster.
-    const subscriber: NodeRedisClient = isCluster(this.#client)
+    const subscriber = isCluster(this.#client)
       ? this.#client.duplicate({ minimizeConnections: true })
       : this.#client.duplicate();
     // Connection problems surface as rejected watch() calls; node-redis
     // throws 'error' events nobody listens to, which would crash the process.
     subscriber.on('error', () => undefined);
-    const connecting = (subscriber.connect() as Promise<unknown>).then(
+    const connecting = subscriber.connect().then(
       () => subscriber,
       (error: unknown) => {
         // Let the next watch() try again with a fresh connection.
@@ -235,7 +239,7 @@ export class NodeRedisLockNode implements LockNode {
 }
 
 /** Drops a connection at once (pending commands reject); a no-op if it is already closed. */
-function destroyQuietly(client: NodeRedisClient | undefined): void {
+function destroyQuietly(client: NodeRedisSubscriber | undefined): void {
   if (!client?.isOpen) return;
   try {
     client.destroy();
