@@ -58,7 +58,8 @@ export class WaitLine {
     sequenceBefore: number,
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    await this.ready;
+    // Subscribing may take up to the node timeout; an abort must not wait for it.
+    await untilAborted(this.ready, signal);
     if (this.sequence > sequenceBefore || delayMs <= 0) return;
     signal?.throwIfAborted();
     await new Promise<void>((resolve, reject) => {
@@ -178,6 +179,20 @@ interface Waiter {
 const MAX_TRACKED_VALUES = 64;
 
 function ignore(): void {}
+
+/** Resolves with `ready` (which never rejects), or rejects with the signal's reason on abort. */
+function untilAborted(ready: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return ready;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    ready.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
+}
 
 /**
  * Stop a watch whatever the adapter handed back: `watch` resolves with an
