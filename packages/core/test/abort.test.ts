@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { LockAcquireError, LockLostError } from '../src/index.js';
 import {
@@ -137,5 +138,47 @@ describe('aborting an acquisition', () => {
     await runtime.advance(10);
     expect(lock.state).toBe('held');
     expect(nodes.map((node) => node.valueOf('r'))).toEqual([lock.value, lock.value, lock.value]);
+  });
+
+  it('rejects promptly when aborted while the wait line is still subscribing to slow nodes', async () => {
+    const { runtime, nodes, stores, redlock } = createScriptedCluster({
+      nodeCount: 3,
+      options: { nodeTimeoutMs: 1000 },
+    });
+    for (const node of nodes) node.script('watch', hang());
+    for (const store of stores) store.hold('r', 'another-owner', 60_000);
+    const controller = new AbortController();
+    const acquiring = track(redlock.acquire('r', 5000, { signal: controller.signal }));
+    await runtime.advance(10);
+    expect(nodes[0]!.calls.watch).toBe(1);
+
+    const reason = new Error('stop waiting');
+    controller.abort(reason);
+    await flushMicrotasks();
+    expect(runtime.now()).toBe(10_010);
+    expect(acquiring.settled).toBe(true);
+    expect((acquiring.error as LockAcquireError).code).toBe('ABORTED');
+    expect((acquiring.error as LockAcquireError).cause).toBe(reason);
+  });
+
+  it('leaves no listener on a long-lived signal after acquisitions, waits and using()', async () => {
+    const { runtime, nodes, redlock, newRedlock } = createCluster({ nodeCount: 3 });
+    const shutdown = new AbortController();
+    const { signal } = shutdown;
+    for (let round = 0; round < 5; round++) {
+      const lock = await runtime.runUntilSettled(redlock.acquire('r', 1000, { signal }));
+      await runtime.runUntilSettled(lock.release());
+    }
+    const holder = await runtime.runUntilSettled(newRedlock().acquire('r', 300));
+    const waited = await runtime.runUntilSettled(redlock.acquire('r', 1000, { signal }));
+    await runtime.runUntilSettled(waited.release());
+    await runtime.runUntilSettled(holder.release());
+    await runtime.runUntilSettled(
+      redlock.using('r', 1000, { signal }, async () => {
+        await new Promise<void>((resolve) => runtime.setTimer(resolve, 2000));
+      }),
+    );
+    expect(nodes[0]!.calls.extend).toBeGreaterThan(0);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
   });
 });

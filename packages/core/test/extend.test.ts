@@ -157,4 +157,23 @@ describe('lock.extend', () => {
       expect(lock.state).toBe('held');
     },
   );
+
+  it('does not report success for an extension that finished after a concurrent one lost the lock', async () => {
+    const { runtime, nodes, stores, redlock } = createScriptedCluster({ nodeCount: 3 });
+    const lock = await runtime.runUntilSettled(redlock.acquire('r', 1000));
+    for (const node of nodes) node.script('extend', defer());
+    const first = lock.extend(1000).catch((e) => e);
+    const second = lock.extend(1000).catch((e) => e);
+    // The first round is refused by a majority, the second accepted.
+    nodes[0]!.deferred[0]!.resolveWith(false);
+    nodes[1]!.deferred[0]!.resolveWith(false);
+    expect((await runtime.runUntilSettled(first)).code).toBe('EXTEND_FAILED');
+    expect(lock.state).toBe('lost');
+    for (const node of nodes) node.deferred[1]!.answer();
+
+    const outcome = await runtime.runUntilSettled(second);
+    expect(outcome).toBeInstanceOf(LockLostError);
+    expect(lock.state).toBe('lost');
+    expect(stores.map((store) => store.keys())).toEqual([[], [], []]);
+  });
 });

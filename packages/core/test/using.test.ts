@@ -57,6 +57,20 @@ describe('using', () => {
     expect(nodes.map((node) => node.keys())).toEqual([[], [], []]);
   });
 
+  it('passes a synchronous throw of the routine through and still releases', async () => {
+    const { runtime, nodes, redlock } = createCluster({ nodeCount: 3 });
+    const failure = new Error('thrown synchronously');
+    const error = await runtime
+      .runUntilSettled(
+        redlock.using('r', 1000, () => {
+          throw failure;
+        }),
+      )
+      .catch((e) => e);
+    expect(error).toBe(failure);
+    expect(nodes.map((node) => node.keys())).toEqual([[], [], []]);
+  });
+
   it('still resolves with the result when the release fails on the nodes', async () => {
     const { runtime, nodes, redlock } = createCluster({ nodeCount: 3 });
     const result = await runtime.runUntilSettled(
