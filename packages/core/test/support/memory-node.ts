@@ -141,6 +141,10 @@ export class TestMemoryNode implements LockNode {
     this.#available = available;
   }
 
+  get available(): boolean {
+    return this.#available;
+  }
+
   /** Lose every key, as a restart without persistence. */
   clear(): void {
     this.#entries.clear();
