@@ -13,10 +13,11 @@ export interface KeepAlive {
 
 /**
  * Extend `lock` by `ttlMs` each time its validity falls to `thresholdMs`
- * (capped at half the TTL, so short locks still get their extension in
- * time). The signal aborts when an extension fails, or, as a backstop, when
- * the validity runs out while an extension is still in flight. The caller's
- * `parentSignal` aborting aborts the routine's signal too.
+ * (capped at half the remaining validity, so short locks still get their
+ * extension in time). The signal aborts when an extension fails, or, as a
+ * backstop, when the validity runs out while an extension is still in
+ * flight. The caller's `parentSignal` aborting aborts the routine's signal
+ * too.
  */
 export function keepAlive(
   lock: Lock,
@@ -26,7 +27,6 @@ export function keepAlive(
   parentSignal: AbortSignal | undefined,
 ): KeepAlive {
   const controller = new AbortController();
-  const leadMs = Math.min(thresholdMs, Math.floor(ttlMs / 2));
   let stopped = false;
   let extendTimer: unknown;
   let expiryTimer: unknown;
@@ -50,6 +50,10 @@ export function keepAlive(
   };
   const schedule = (): void => {
     const remainingMs = lock.validUntil - runtime.now();
+    // Capped at half the remaining validity, not half the TTL: with a large
+    // driftFactor the validity can be shorter than the lead, and "extend now"
+    // after every extension would be a busy loop of rounds.
+    const leadMs = Math.min(thresholdMs, remainingMs / 2);
     extendTimer = runtime.setTimer(extendNow, Math.max(0, remainingMs - leadMs));
     expiryTimer = runtime.setTimer(
       () => lose('its validity ran out before it could be extended'),

@@ -22,7 +22,7 @@ export interface RedlockOptions {
   retryJitter?: number;
   /**
    * `using` extends the lock when less than this many ms of validity remain.
-   * Default `500`, capped at half the TTL so short locks still extend in time.
+   * Default `500`, capped at half the lock's validity so short locks still extend in time.
    */
   automaticExtensionThreshold?: number;
   /**
