@@ -109,6 +109,26 @@ describe('using', () => {
     expect(nodes.map((node) => node.keys())).toEqual([[], [], []]);
   });
 
+  it('extends at a sane pace when the drift allowance eats most of the TTL', async () => {
+    // driftFactor 0.5: validity ~ ttl / 2, no more than the default extension lead.
+    const { runtime, nodes, redlock } = createCluster({
+      nodeCount: 3,
+      options: { driftFactor: 0.5 },
+    });
+    let abortedDuringWork = true;
+    await runtime.runUntilSettled(
+      redlock.using('r', 1000, async (signal) => {
+        await sleep(runtime, 2000);
+        abortedDuringWork = signal.aborted;
+      }),
+      { maxTimers: 1000 },
+    );
+    expect(abortedDuringWork).toBe(false);
+    // One extension per few hundred ms, not a busy loop of back-to-back rounds.
+    expect(nodes[0]!.calls.extend).toBeGreaterThanOrEqual(4);
+    expect(nodes[0]!.calls.extend).toBeLessThanOrEqual(20);
+  });
+
   it('extends when the remaining validity falls to automaticExtensionThreshold', async () => {
     const { runtime, nodes, redlock } = createCluster({ nodeCount: 3 });
     let lock: Lock | undefined;

@@ -107,10 +107,13 @@ export class VirtualRuntime implements RedlockRuntime {
   /**
    * Run virtual time until `promise` settles, then return its value (or
    * throw its error). Fails the test instead of looping forever when the
-   * promise can no longer settle (no timer left) or takes longer than
-   * `maxMs` of virtual time.
+   * promise can no longer settle (no timer left), takes longer than `maxMs`
+   * of virtual time, or needs more than `maxTimers` timers.
    */
-  async runUntilSettled<T>(promise: Promise<T>, { maxMs = 3_600_000 } = {}): Promise<T> {
+  async runUntilSettled<T>(
+    promise: Promise<T>,
+    { maxMs = 3_600_000, maxTimers = 100_000 } = {},
+  ): Promise<T> {
     let settled = false;
     const observed = promise.then(
       (value) => {
@@ -125,8 +128,13 @@ export class VirtualRuntime implements RedlockRuntime {
     // Observe the rejection now; it is rethrown to the caller below.
     observed.catch(() => {});
     const limit = this.#now + maxMs;
+    let fired = 0;
     await flushMicrotasks();
     while (!settled) {
+      if (++fired > maxTimers) {
+        // e.g. a timer loop that re-arms itself without letting time pass
+        throw new Error(`runUntilSettled: still pending after firing ${maxTimers} timers`);
+      }
       const next = this.#earliest();
       if (next === undefined) {
         throw new Error('runUntilSettled: the promise is pending and no timer is left to fire');
