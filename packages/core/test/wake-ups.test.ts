@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Lock } from '../src/index.js';
+import { Redlock } from '../src/index.js';
 import { createCluster, createScriptedCluster, totalCalls } from './support/cluster.js';
-import { hang } from './support/scripted-node.js';
+import { defer, hang, pass } from './support/scripted-node.js';
 import { flushMicrotasks } from './support/virtual-runtime.js';
 
 const longWait = { retryCount: -1, retryDelay: 10_000, retryJitter: 0 };
@@ -57,6 +58,33 @@ describe('wake-ups', () => {
     expect(runtime.now()).toBe(releasedAt);
     // The waiter stopped listening once it had the lock.
     expect(nodes.map((node) => node.watcherCount)).toEqual([0, 0, 0]);
+  });
+
+  it('retries at once when the release came while its own attempt was still running', async () => {
+    const { runtime, nodes, redlock } = createScriptedCluster({ nodeCount: 3 });
+    const otherProcess = new Redlock(nodes, { runtime });
+    const holder = await runtime.runUntilSettled(otherProcess.acquire('r', 60_000));
+    const waiter = track(redlock.acquire('r', 1000, longWait));
+    await runtime.advance(100);
+
+    // The waiter's next attempt (at its 10 s timer) is answered "held" late...
+    for (const node of nodes) node.script('acquire', defer());
+    await runtime.advanceTo(runtime.nextTimerAt!);
+    const attemptStartedAt = runtime.now();
+    expect(nodes[0]!.deferred).toHaveLength(1);
+    // ...and the holder releases while that attempt is still out.
+    for (const node of nodes) node.script('acquire', pass());
+    await holder.release();
+    for (const node of nodes) node.deferred[0]!.answer();
+    await flushMicrotasks();
+
+    expect(waiter.settled).toBe(true);
+    expect(runtime.now()).toBe(attemptStartedAt);
+    expect((waiter.value as Lock).attempts.at(-1)!.outcomes.map((o) => o.status)).toEqual([
+      'held',
+      'held',
+      'pending',
+    ]);
   });
 
   it('does not take a release seen on fewer than a quorum of nodes as a wake-up', async () => {
