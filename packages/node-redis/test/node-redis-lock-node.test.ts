@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@redlock/core';
 import { acquireScript, CommandTimeoutError, releaseChannel } from '@redlock/redis-scripts';
 import { useRedisServers } from '@redlock/test-utils/vitest';
-import { createClient, type RedisClientType } from 'redis';
+import { createClient, RESP_TYPES, type RedisClientType } from 'redis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { NodeRedisLockNode } from '../src/index.js';
 
@@ -86,7 +86,7 @@ describe('NodeRedisLockNode', () => {
   });
 
   it('decodes replies itself whatever type mapping the client uses', async () => {
-    const buffers = client.withTypeMapping({ [36]: Buffer }) as unknown as RedisClientType;
+    const buffers = client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }) as unknown as RedisClientType;
     const mapped = new NodeRedisLockNode(buffers);
     await mapped.acquire(['mapped'], 'owner', 10_000);
     expect(await mapped.inspect(['mapped'])).toEqual([
