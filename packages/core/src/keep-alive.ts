@@ -17,7 +17,7 @@ export interface KeepAlive {
  * extension in time). The signal aborts when an extension fails, or, as a
  * backstop, when the validity runs out while an extension is still in
  * flight. The caller's `parentSignal` aborting aborts the routine's signal
- * too.
+ * too, while extension goes on until the routine returns.
  */
 export function keepAlive(
   lock: Lock,
@@ -28,6 +28,7 @@ export function keepAlive(
 ): KeepAlive {
   const controller = new AbortController();
   let stopped = false;
+  let lost = false;
   let extendTimer: unknown;
   let expiryTimer: unknown;
 
@@ -36,8 +37,11 @@ export function keepAlive(
     runtime.clearTimer(expiryTimer);
   };
   const lose = (why: string, cause?: unknown): void => {
-    if (stopped || controller.signal.aborted) return;
+    if (stopped || lost) return;
+    lost = true;
     clearTimers();
+    // After a parent abort the signal is already aborted; the loss needs no second reason.
+    if (controller.signal.aborted) return;
     controller.abort(
       new LockLostError(
         'LOCK_LOST',
@@ -63,16 +67,17 @@ export function keepAlive(
   const extendNow = (): void => {
     lock.extend(ttlMs).then(
       () => {
-        if (stopped || controller.signal.aborted) return;
+        if (stopped || lost) return;
         runtime.clearTimer(expiryTimer);
         schedule();
       },
       (error: unknown) => lose(error instanceof Error ? error.message : String(error), error),
     );
   };
+  // The caller's abort tells the routine to wind down; the lock stays extended
+  // until it returns, so a slow wind-down still runs under the lock.
   const onParentAbort = (): void => {
     if (stopped || controller.signal.aborted) return;
-    clearTimers();
     controller.abort(parentSignal?.reason);
   };
 

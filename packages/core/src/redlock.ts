@@ -144,13 +144,25 @@ export class Redlock implements AsyncDisposable {
       return await this.#acquireKeys(keys, ttlMs, plan);
     } catch (error) {
       if (error instanceof LockAcquireError && error.code === 'ACQUIRE_FAILED') {
-        const contended = error.attempts.some((attempt) =>
-          attempt.outcomes.some((outcome) => outcome.status === 'held'),
-        );
-        if (contended) return null;
+        if (this.#wasContention(error.attempts[0])) return null;
       }
       throw error;
     }
+  }
+
+  /**
+   * "Someone else has it" rather than "the nodes are failing": the holds alone
+   * put quorum out of reach, or every node that did not vote for us said held.
+   */
+  #wasContention(attempt: AttemptReport | undefined): boolean {
+    if (attempt === undefined) return false;
+    let held = 0;
+    let failed = 0;
+    for (const outcome of attempt.outcomes) {
+      if (outcome.status === 'held') held++;
+      else if (outcome.status !== 'acquired') failed++;
+    }
+    return held > 0 && (held > this.nodes.length - this.quorum || failed === 0);
   }
 
   /**

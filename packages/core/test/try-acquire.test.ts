@@ -35,4 +35,22 @@ describe('tryAcquire', () => {
     expect(error.attempts).toHaveLength(1);
     expect(error.message).toContain('2 nodes unreachable');
   });
+
+  it('throws rather than report contention when failing nodes, not holds, decided it', async () => {
+    const { runtime, nodes, redlock } = createCluster({ nodeCount: 5 });
+    holdElsewhere(nodes.slice(0, 1), 'r', 60_000);
+    nodes[1]!.setAvailable(false);
+    nodes[2]!.setAvailable(false);
+    const error = await runtime.runUntilSettled(redlock.tryAcquire('r', 1000)).catch((e) => e);
+    expect(error).toBeInstanceOf(LockAcquireError);
+    expect(error.message).toContain('held by another owner on 1/5 nodes');
+    expect(error.message).toContain('2 nodes unreachable');
+  });
+
+  it('resolves null when the holds alone put quorum out of reach, even with a node down', async () => {
+    const { runtime, nodes, redlock } = createCluster({ nodeCount: 5 });
+    holdElsewhere(nodes.slice(0, 3), 'r', 60_000);
+    nodes[3]!.setAvailable(false);
+    expect(await runtime.runUntilSettled(redlock.tryAcquire('r', 1000))).toBeNull();
+  });
 });

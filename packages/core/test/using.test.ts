@@ -245,6 +245,29 @@ describe('using', () => {
     expect(runtime.pendingTimers).toBe(0);
   });
 
+  it('keeps extending after a parent abort until the routine returns', async () => {
+    const { runtime, nodes, redlock } = createCluster({ nodeCount: 3 });
+    const parent = new AbortController();
+    let validityAfterWindDown = 0;
+    await runtime.runUntilSettled(
+      redlock.using('r', 1000, { signal: parent.signal }, async (signal, lock) => {
+        const aborted = abortedAt(runtime, signal);
+        runtime.setTimer(() => parent.abort(new Error('shutting down')), 100);
+        await aborted;
+        // A slow wind-down, three TTLs long: the lock must still be ours at its end.
+        await new Promise<void>((resolve) => runtime.setTimer(resolve, 3000));
+        validityAfterWindDown = lock.validUntil - runtime.now();
+        expect(nodes.map((node) => node.valueOf('r'))).toEqual([
+          lock.value,
+          lock.value,
+          lock.value,
+        ]);
+      }),
+    );
+    expect(validityAfterWindDown).toBeGreaterThan(0);
+    expect(nodes.map((node) => node.keys())).toEqual([[], [], []]);
+  });
+
   it('takes retry options in the four-argument form', async () => {
     const { runtime, nodes, redlock } = createCluster({ nodeCount: 3 });
     holdElsewhere(nodes.slice(0, 2), 'r', 60_000);
