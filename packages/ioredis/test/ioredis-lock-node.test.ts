@@ -50,6 +50,18 @@ describe('IoredisLockNode', () => {
     expect(named.name).toBe('redis://10.1.2.3:6380/2');
     const fromUrl = new Redis('rediss://app:hunter2@cache.internal:6390/1', { lazyConnect: true });
     expect(new IoredisLockNode(fromUrl).name).toBe('rediss://cache.internal:6390/1');
+    const sentinel = new Redis({
+      sentinels: [
+        { host: '10.0.0.1', port: 26379 },
+        { host: '10.0.0.2', port: 26379 },
+      ],
+      name: 'locks',
+      sentinelPassword: 'hunter2',
+      lazyConnect: true,
+    });
+    expect(new IoredisLockNode(sentinel).name).toBe(
+      'redis-sentinel://10.0.0.1:26379,10.0.0.2:26379/locks/0',
+    );
   });
 
   it('shows its key prefix in its name, so nodes sharing a server stay distinct', () => {
