@@ -242,6 +242,37 @@ describe('IoredisLockNode', () => {
       expect(await numsub()).toEqual([channel, 0]);
     });
 
+    it('gives up a subscription that cannot be made, and closes without waiting for it', async () => {
+      const server = servers[1]!;
+      const reconnecting = new Redis(server.url);
+      reconnecting.on('error', () => undefined);
+      await reconnecting.ping();
+      await server.kill();
+      try {
+        const timed = new IoredisLockNode(reconnecting, { commandTimeoutMs: 100 });
+        await expect(timed.watch(['k'], () => undefined)).rejects.toThrow(
+          `watch on ${timed.name} timed out after 100 ms`,
+        );
+        await timed.close();
+      } finally {
+        reconnecting.disconnect();
+        await server.restart();
+      }
+    });
+
+    it('opens a new subscriber for a watch after close()', async () => {
+      const reopened = new IoredisLockNode(client);
+      await reopened.watch(['first'], () => undefined);
+      await reopened.close();
+      const { listener, released } = nextRelease();
+      const stop = await reopened.watch(['second'], listener);
+      await node.acquire(['second'], 'owner', 10_000);
+      await node.release(['second'], 'owner');
+      expect(await released).toBe('owner');
+      await stop();
+      await reopened.close();
+    });
+
     it('closes only its own subscriber connection on close()', async () => {
       const own = new IoredisLockNode(client);
       await own.watch(['closing'], () => undefined);

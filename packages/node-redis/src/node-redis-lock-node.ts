@@ -74,8 +74,8 @@ export class NodeRedisLockNode implements LockNode {
 
   readonly #client: NodeRedisClient;
   readonly #options: ResolvedNodeOptions;
-  #subscriber: Promise<NodeRedisSubscriber> | undefined;
-  #listeners: ChannelListeners | undefined;
+  /** The node's own pub/sub connection and its listeners, from the first watch() to close(). */
+  #pubSub: PubSub | undefined;
 
   constructor(client: NodeRedisClient, options: NodeRedisLockNodeOptions = {}) {
     if (
@@ -146,53 +146,20 @@ export class NodeRedisLockNode implements LockNode {
 
   /** Closes the pub/sub connection `watch` opened, if any. Never touches the client you passed in. */
   async close(): Promise<void> {
-    const subscriber = this.#subscriber;
-    this.#subscriber = undefined;
-    this.#listeners?.clear();
-    this.#listeners = undefined;
-    if (subscriber) destroyQuietly(await subscriber.catch(() => undefined));
+    const pubSub = this.#pubSub;
+    this.#pubSub = undefined;
+    pubSub?.close();
   }
 
   #channelListeners(): ChannelListeners {
-    if (this.#listeners) return this.#listeners;
-    const onMessage: NodeRedisMessageListener = (message, channel) =>
-      listeners.dispatch(channel.toString(), message.toString());
-    const listeners = new ChannelListeners({
-      subscribe: async (channels) => {
-        const subscriber = await this.#connectedSubscriber();
-        await subscriber.subscribe([...channels], onMessage);
-      },
-      unsubscribe: async (channels) => {
-        const subscriber = await this.#connectedSubscriber();
-        await subscriber.unsubscribe([...channels], onMessage);
-      },
-    });
-    this.#listeners = listeners;
-    return listeners;
-  }
-
-  /** The node's own pub/sub connection, created and connected on first use. */
-  #connectedSubscriber(): Promise<NodeRedisSubscriber> {
-    if (this.#subscriber) return this.#subscriber;
-    // A cluster duplicate with minimizeConnections only opens its pub/sub
-    // connection; classic PUBLISH reaches every node of a Redis 7 cluster.
-    const subscriber = isCluster(this.#client)
-      ? this.#client.duplicate({ minimizeConnections: true })
-      : this.#client.duplicate();
-    // Connection problems surface as rejected watch() calls; node-redis
-    // throws 'error' events nobody listens to, which would crash the process.
-    subscriber.on('error', () => undefined);
-    const connecting = subscriber.connect().then(
-      () => subscriber,
-      (error: unknown) => {
-        // Let the next watch() try again with a fresh connection.
-        if (this.#subscriber === connecting) this.#subscriber = undefined;
-        destroyQuietly(subscriber);
-        throw error;
-      },
+    this.#pubSub ??= new PubSub(
+      isCluster(this.#client)
+        ? // A cluster duplicate with minimizeConnections only opens its pub/sub
+          // connection; classic PUBLISH reaches every node of a Redis 7 cluster.
+          this.#client.duplicate({ minimizeConnections: true })
+        : this.#client.duplicate(),
     );
-    this.#subscriber = connecting;
-    return connecting;
+    return this.#pubSub.listeners;
   }
 
   /** Runs `script` on `keys` (prefixed, slot-checked) within the caller's signal and the node's timeout. */
@@ -235,6 +202,57 @@ export class NodeRedisLockNode implements LockNode {
         description: `${script.name} on ${this.name}`,
       },
     );
+  }
+}
+
+/**
+ * A pub/sub connection the node owns, with the listeners on it. Once
+ * closed, it stays closed: a late watch() or unsubscribe of this generation
+ * must not reopen it (a later watch() gets a new PubSub).
+ */
+class PubSub {
+  readonly listeners: ChannelListeners;
+  readonly #client: NodeRedisSubscriber;
+  #connected: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(client: NodeRedisSubscriber) {
+    this.#client = client;
+    // Connection problems surface as rejected watch() calls; node-redis
+    // throws 'error' events nobody listens to, which would crash the process.
+    client.on('error', () => undefined);
+    const onMessage: NodeRedisMessageListener = (message, channel) =>
+      this.listeners.dispatch(channel.toString(), message.toString());
+    this.listeners = new ChannelListeners({
+      subscribe: async (channels) => {
+        await this.#connect();
+        await client.subscribe([...channels], onMessage);
+      },
+      unsubscribe: async (channels) => {
+        if (this.#closed || !client.isOpen) return;
+        await client.unsubscribe([...channels], onMessage);
+      },
+    });
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.listeners.clear();
+    // At once, even while it is still connecting to a server that is down.
+    destroyQuietly(this.#client);
+  }
+
+  #connect(): Promise<void> {
+    if (this.#closed) return Promise.reject(new Error('the node was closed'));
+    this.#connected ??= this.#client.connect().then(
+      () => undefined,
+      (error: unknown) => {
+        // Let the next watch() try to connect again.
+        this.#connected = undefined;
+        throw error;
+      },
+    );
+    return this.#connected;
   }
 }
 

@@ -86,7 +86,9 @@ describe('NodeRedisLockNode', () => {
   });
 
   it('decodes replies itself whatever type mapping the client uses', async () => {
-    const buffers = client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer }) as unknown as RedisClientType;
+    const buffers = client.withTypeMapping({
+      [RESP_TYPES.BLOB_STRING]: Buffer,
+    }) as unknown as RedisClientType;
     const mapped = new NodeRedisLockNode(buffers);
     await mapped.acquire(['mapped'], 'owner', 10_000);
     expect(await mapped.inspect(['mapped'])).toEqual([
@@ -228,6 +230,36 @@ describe('NodeRedisLockNode', () => {
 
       await stopSecond();
       expect(await numsub()).toEqual([channel, 0]);
+    });
+
+    it('gives up a subscription that cannot be made, and closes without waiting for it', async () => {
+      const server = servers[1]!;
+      const reconnecting = await connect(server.url);
+      await server.kill();
+      try {
+        const timed = new NodeRedisLockNode(reconnecting, { commandTimeoutMs: 100 });
+        await expect(timed.watch(['k'], () => undefined)).rejects.toThrow(
+          `watch on ${timed.name} timed out after 100 ms`,
+        );
+        // Resolves although the subscriber is still trying to connect.
+        await timed.close();
+      } finally {
+        reconnecting.destroy();
+        await server.restart();
+      }
+    });
+
+    it('opens a new subscriber for a watch after close()', async () => {
+      const reopened = new NodeRedisLockNode(client);
+      await reopened.watch(['first'], () => undefined);
+      await reopened.close();
+      const { listener, released } = nextRelease();
+      const stop = await reopened.watch(['second'], listener);
+      await node.acquire(['second'], 'owner', 10_000);
+      await node.release(['second'], 'owner');
+      expect(await released).toBe('owner');
+      await stop();
+      await reopened.close();
     });
 
     it('closes only its own subscriber connection on close()', async () => {
