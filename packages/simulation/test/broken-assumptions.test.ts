@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { runCampaign } from '../src/campaign.js';
+import { type BrokenAssumption, brokenAssumptions } from '../src/scenario.js';
+
+/** Seeds each mode may take to show a violation; they usually need one to three. */
+const RUNS_ALLOWED: Record<BrokenAssumption, number> = {
+  'restart-without-persistence': 30,
+  'clock-drift': 30,
+  reordering: 60,
+};
+
+describe('with an assumption broken', () => {
+  it.each(brokenAssumptions)('%s: finds two clients holding the same lock', async (broken) => {
+    const summary = await runCampaign({
+      runs: RUNS_ALLOWED[broken],
+      broken,
+      stopAtFirstViolation: true,
+    });
+    const first = summary.failures[0];
+    expect(first?.violation?.kind).toBe('mutual-exclusion');
+    expect(first?.violation?.message).toMatch(/both hold/);
+  });
+});
