@@ -1,0 +1,19 @@
+import type { Contender } from '../contender.js';
+import { nodeRedlock } from './node-redlock.js';
+import { oursIoredis } from './ours-ioredis.js';
+import { oursNodeRedis } from './ours-node-redis.js';
+import { rawFloor } from './raw-floor.js';
+import { redisSemaphore } from './redis-semaphore.js';
+import { redlockUniversal } from './redlock-universal.js';
+import { sesameRedlock } from './sesame-redlock.js';
+
+/** Every implementation, in table order: ours first, the floor last. */
+export const contenders: readonly Contender[] = [
+  oursIoredis,
+  oursNodeRedis,
+  nodeRedlock,
+  sesameRedlock,
+  redlockUniversal,
+  redisSemaphore,
+  rawFloor,
+];

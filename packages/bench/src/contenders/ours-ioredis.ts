@@ -1,0 +1,33 @@
+import { Redlock } from '@redlock/core';
+import { IoredisLockNode } from '@redlock/ioredis';
+import type { Contender } from '../contender.js';
+import { closeIoredisClients, connectIoredisClients } from '../redis-clients.js';
+import { LOCK_SETTINGS } from '../settings.js';
+import { OURS_SETTINGS_NOTE, oursRedlockOptions } from './ours-options.js';
+
+/** Our Redlock over one `IoredisLockNode` per server. */
+export const oursIoredis: Contender = {
+  id: 'ours-ioredis',
+  label: 'ours (@redlock/ioredis)',
+  kind: 'ours',
+  packages: ['ioredis'],
+  multiResource: true,
+  settingsNote: OURS_SETTINGS_NOTE,
+  async open(servers) {
+    const clients = await connectIoredisClients(servers);
+    const redlock = new Redlock(
+      clients.map((client) => new IoredisLockNode(client)),
+      oursRedlockOptions,
+    );
+    return {
+      async acquire(resources) {
+        const lock = await redlock.acquire(resources, LOCK_SETTINGS.ttlMs);
+        return () => lock.release();
+      },
+      async close() {
+        await redlock.close();
+        closeIoredisClients(clients);
+      },
+    };
+  },
+};

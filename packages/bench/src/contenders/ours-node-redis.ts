@@ -1,0 +1,44 @@
+import { Redlock } from '@redlock/core';
+import { NodeRedisLockNode } from '@redlock/node-redis';
+import { createClient } from 'redis';
+import type { Contender } from '../contender.js';
+import { LOCK_SETTINGS } from '../settings.js';
+import { OURS_SETTINGS_NOTE, oursRedlockOptions } from './ours-options.js';
+
+/** Our Redlock over one `NodeRedisLockNode` per server (node-redis v5 clients, default options). */
+export const oursNodeRedis: Contender = {
+  id: 'ours-node-redis',
+  label: 'ours (@redlock/node-redis)',
+  kind: 'ours',
+  packages: ['redis'],
+  multiResource: true,
+  settingsNote: OURS_SETTINGS_NOTE,
+  async open(servers) {
+    const clients = servers.map((server) => {
+      const client = createClient({ url: server.url });
+      // Errors surface as rejected commands; node-redis would otherwise throw them from the emitter.
+      client.on('error', () => undefined);
+      return client;
+    });
+    try {
+      await Promise.all(clients.map((client) => client.connect()));
+    } catch (error) {
+      for (const client of clients) client.destroy();
+      throw error;
+    }
+    const redlock = new Redlock(
+      clients.map((client) => new NodeRedisLockNode(client)),
+      oursRedlockOptions,
+    );
+    return {
+      async acquire(resources) {
+        const lock = await redlock.acquire(resources, LOCK_SETTINGS.ttlMs);
+        return () => lock.release();
+      },
+      async close() {
+        await redlock.close();
+        for (const client of clients) client.destroy();
+      },
+    };
+  },
+};

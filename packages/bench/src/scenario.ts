@@ -1,0 +1,115 @@
+import type { RedisServer } from '@redlock/test-utils';
+import type { Contender, ContenderKind, LockSession } from './contender.js';
+import type { RunPlan } from './settings.js';
+
+export const SCENARIO_IDS = [
+  'uncontended',
+  'contended',
+  'multi-resource',
+  'degraded',
+  'core-overhead',
+  'memory',
+] as const;
+
+export type ScenarioId = (typeof SCENARIO_IDS)[number];
+
+/** `n/a`: the implementation cannot do what the scenario asks (e.g. multi-key locks). */
+export type RowStatus = 'ok' | 'timed out' | 'n/a' | 'error';
+
+/** One implementation's result in one scenario. */
+export interface ScenarioRow {
+  readonly contender: string;
+  readonly label: string;
+  readonly kind: ContenderKind;
+  readonly status: RowStatus;
+  /** Why it is not `ok`, or anything else worth a footnote. */
+  readonly note?: string;
+  /** By {@link MetricColumn.key}; absent when not measured. */
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+/** How a metric is shown, and which direction is better (for ratios). */
+export interface MetricColumn {
+  readonly key: string;
+  readonly header: string;
+  readonly digits: number;
+  readonly better?: 'higher' | 'lower';
+}
+
+export interface ScenarioResult {
+  readonly id: ScenarioId;
+  readonly title: string;
+  /** What was measured, in one or two sentences, with the scenario's parameters. */
+  readonly description: string;
+  readonly columns: readonly MetricColumn[];
+  readonly rows: readonly ScenarioRow[];
+}
+
+/** What every scenario gets. */
+export interface BenchContext {
+  readonly servers: readonly RedisServer[];
+  readonly contenders: readonly Contender[];
+  readonly plan: RunPlan;
+  /** Progress line on stderr. */
+  readonly log: (message: string) => void;
+}
+
+export function rowFor(
+  contender: Contender,
+  status: RowStatus,
+  metrics: Record<string, number>,
+  note?: string,
+): ScenarioRow {
+  return {
+    contender: contender.id,
+    label: contender.label,
+    kind: contender.kind,
+    status,
+    metrics,
+    ...(note === undefined ? {} : { note }),
+  };
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Sessions of several contenders, opened before any timing; failures become `error` rows. */
+export interface OpenedSessions {
+  readonly sessions: Map<Contender, LockSession>;
+  readonly failures: Map<Contender, string>;
+  close(): Promise<void>;
+}
+
+export async function openSessions(
+  contenders: readonly Contender[],
+  servers: readonly RedisServer[],
+): Promise<OpenedSessions> {
+  const sessions = new Map<Contender, LockSession>();
+  const failures = new Map<Contender, string>();
+  for (const contender of contenders) {
+    try {
+      sessions.set(contender, await contender.open(servers));
+    } catch (error) {
+      failures.set(contender, `could not connect: ${describeError(error)}`);
+    }
+  }
+  return {
+    sessions,
+    failures,
+    async close() {
+      await Promise.allSettled([...sessions.values()].map((session) => session.close()));
+    },
+  };
+}
+
+/** Empties every server between scenarios, so no key of one run meets the next. */
+export async function flushServers(servers: readonly RedisServer[]): Promise<void> {
+  await Promise.all(servers.map((server) => server.command('FLUSHALL')));
+}
+
+/** Contenders in a different order each round, so none is always measured right after the same one. */
+export function rotate<T>(items: readonly T[], round: number): T[] {
+  const shift = round % Math.max(1, items.length);
+  return [...items.slice(shift), ...items.slice(0, shift)];
+}
