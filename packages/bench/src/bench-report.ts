@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { benchDirectory } from './bench-directory.js';
 import type { ContenderKind } from './contender.js';
 import type { Environment } from './environment.js';
 import type { TargetResult } from './report/targets.js';
@@ -29,14 +29,13 @@ export interface BenchReport {
   readonly targets: readonly TargetResult[];
 }
 
-export const DEFAULT_REPORT_PATH = new URL('../results/latest.json', import.meta.url);
+export function defaultReportPath(): string {
+  return path.join(benchDirectory(), 'results', 'latest.json');
+}
 
 /** Writes the report; a relative path is taken from where `pnpm bench` was called. Returns the path. */
-export function writeReport(report: BenchReport, file: string | URL): string {
-  const target =
-    file instanceof URL
-      ? fileURLToPath(file)
-      : path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
+export function writeReport(report: BenchReport, file: string): string {
+  const target = path.resolve(process.env.INIT_CWD ?? process.cwd(), file);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   fs.writeFileSync(target, `${JSON.stringify(report, roundNumbers, 2)}\n`);
   return target;

@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { benchDirectory } from './bench-directory.js';
 
 /** Where and with what the benchmark ran, for the report. */
 export interface Environment {
@@ -16,8 +18,6 @@ export interface Environment {
   /** npm package -> installed version. */
   readonly packages: Readonly<Record<string, string>>;
 }
-
-const BENCH_DIR = new URL('../', import.meta.url);
 
 const REPORTED_PACKAGES = [
   'redlock',
@@ -47,7 +47,7 @@ export function describeEnvironment(): Environment {
 
 function installedVersion(name: string): string {
   try {
-    const manifest = new URL(`node_modules/${name}/package.json`, BENCH_DIR);
+    const manifest = path.join(benchDirectory(), 'node_modules', name, 'package.json');
     const { version } = JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string };
     return version.replace(/^v/, '');
   } catch {

@@ -75,7 +75,7 @@ export const QUICK_PLAN: RunPlan = {
   ...FULL_PLAN,
   rounds: 1,
   uncontendedMsPerRound: 400,
-  uncontendedWarmupCycles: 50,
+  uncontendedWarmupCycles: 300,
   contendedRounds: 1,
   contendedMsPerRound: 600,
   contendedWarmupMs: 100,
