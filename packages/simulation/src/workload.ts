@@ -62,38 +62,53 @@ export async function runWorkload(context: WorkloadContext): Promise<void> {
     const ttlMs = random.int(MIN_TTL_MS, context.maxTtlMs);
     const roll = random.next();
     const kind = roll < 0.4 ? 'acquire' : roll < 0.55 ? 'tryAcquire' : 'using';
+    // Sometimes the caller gives up waiting (or, for `using`, stops the routine) after a while.
+    const caller = random.chance(0.15) ? new AbortController() : undefined;
+    const giveUp =
+      caller &&
+      client.runtime.setTimer(
+        () => caller.abort(new Error('the caller gave up')),
+        random.int(0, 1500),
+      );
     try {
-      if (kind === 'acquire') await acquireAndWork(context, resources, ttlMs);
-      else if (kind === 'tryAcquire') await tryAcquireAndWork(context, resources, ttlMs);
-      else await usingRoutine(context, resources, ttlMs);
+      const signal = caller?.signal;
+      if (kind === 'acquire') await acquireAndWork(context, resources, ttlMs, signal);
+      else if (kind === 'tryAcquire') await tryAcquireAndWork(context, resources, ttlMs, signal);
+      else await usingRoutine(context, resources, ttlMs, signal);
     } catch (error) {
-      if (error instanceof LockAcquireError && error.code === 'ACQUIRE_FAILED') {
+      if (
+        error instanceof LockAcquireError &&
+        (error.code === 'ACQUIRE_FAILED' || error.code === 'ABORTED')
+      ) {
         context.note(`gave up: ${error.message}`);
       } else {
         context.unexpected(error, kind);
       }
+    } finally {
+      client.runtime.clearTimer(giveUp);
     }
   }
   client.activity = 'done';
 }
 
-function retryOptions(random: Prng): AcquireOptions {
+function retryOptions(random: Prng, signal: AbortSignal | undefined): AcquireOptions {
   const roll = random.next();
-  if (roll < 0.2) return { retryCount: 0 };
-  if (roll < 0.8) return { retryCount: random.int(1, 10) };
-  return { retryCount: -1, waitTimeoutMs: random.int(100, 2000) };
+  if (roll < 0.2) return { retryCount: 0, signal };
+  if (roll < 0.8) return { retryCount: random.int(1, 10), signal };
+  return { retryCount: -1, waitTimeoutMs: random.int(100, 2000), signal };
 }
 
 async function acquireAndWork(
   context: WorkloadContext,
   resources: readonly string[],
   ttlMs: number,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const { client } = context;
   client.activity = `acquiring ${resources.join('+')}`;
   let lock: Lock;
   try {
-    lock = await client.redlock.acquire(resources, ttlMs, retryOptions(client.random));
+    lock = await client.redlock.acquire(resources, ttlMs, retryOptions(client.random, signal));
   } finally {
     context.countOperation();
   }
@@ -104,12 +119,13 @@ async function tryAcquireAndWork(
   context: WorkloadContext,
   resources: readonly string[],
   ttlMs: number,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const { client } = context;
   client.activity = `trying ${resources.join('+')}`;
   let lock: Lock | null;
   try {
-    lock = await client.redlock.tryAcquire(resources, ttlMs);
+    lock = await client.redlock.tryAcquire(resources, ttlMs, { signal });
   } finally {
     context.countOperation();
   }
@@ -157,13 +173,15 @@ async function usingRoutine(
   context: WorkloadContext,
   resources: readonly string[],
   ttlMs: number,
+  callerSignal: AbortSignal | undefined,
 ): Promise<void> {
   const { client } = context;
   const { random } = client;
   client.activity = `using ${resources.join('+')}`;
   const steps = random.int(1, 6);
   try {
-    await client.redlock.using(resources, ttlMs, retryOptions(random), async (signal, lock) => {
+    const options = retryOptions(random, callerSignal);
+    await client.redlock.using(resources, ttlMs, options, async (signal, lock) => {
       const holding = context.hold(lock, 'using', signal);
       try {
         for (let step = 0; step < steps && !signal.aborted; step++) {
