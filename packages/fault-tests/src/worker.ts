@@ -96,6 +96,8 @@ async function lockLoop(
     } catch (error) {
       if (!(error instanceof RedlockError)) throw error;
       if (error.code === 'ABORTED') break;
+      // Only "gave up waiting" is a node-failure outcome worth retrying; anything else is a bug.
+      if (error.code !== 'ACQUIRE_FAILED') throw error;
       acquireFailures++;
       emit({ type: 'acquire-failed', worker: workerId, code: error.code, message: error.message });
       continue;
@@ -161,14 +163,18 @@ async function nextControlLine(termination: AbortSignal): Promise<boolean> {
     const lines = createInterface({ input: process.stdin });
     controlLines = Object.assign(lines[Symbol.asyncIterator](), { close: () => lines.close() });
   }
+  if (termination.aborted) return false;
+  let onAbort = (): void => undefined;
   const aborted = new Promise<IteratorResult<string>>((resolve) => {
-    if (termination.aborted) resolve({ done: true, value: undefined });
-    termination.addEventListener('abort', () => resolve({ done: true, value: undefined }), {
-      once: true,
-    });
+    onAbort = () => resolve({ done: true, value: undefined });
+    termination.addEventListener('abort', onAbort, { once: true });
   });
-  const next = await Promise.race([controlLines.next(), aborted]);
-  return !next.done;
+  try {
+    const next = await Promise.race([controlLines.next(), aborted]);
+    return !next.done;
+  } finally {
+    termination.removeEventListener('abort', onAbort);
+  }
 }
 
 /** Holds still until SIGTERM; a SIGKILL ends the process here. */

@@ -21,7 +21,7 @@ async function scriptCallsOf(servers: readonly RedisServer[]): Promise<number[]>
   return Promise.all(servers.map(scriptCalls));
 }
 
-describe.each(adapterNames)('a black-holed minority (%s)', (adapter) => {
+describe.each(adapterNames)('%s: a black-holed minority', (adapter) => {
   it('keeps one holder at a time while 2 of 5 servers are cut off by a black hole, twice', async () => {
     const result = await runScenario({
       name: 'minority black-holed, then healed',

@@ -27,7 +27,7 @@ const hostileNames: readonly (readonly [label: string, name: string])[] = [
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-describe.each(adapterNames)('hostile values on real Redis (%s)', (adapter) => {
+describe.each(adapterNames)('%s: hostile values on real Redis', (adapter) => {
   const { servers } = useRedisServers(SERVER_COUNT);
   let redlock: Redlock;
   let rival: Redlock;

@@ -28,7 +28,7 @@ function holdingEvent(events: readonly WorkerEvent[]): HoldingEvent | undefined 
   return events.find((event): event is HoldingEvent => event.type === 'holding');
 }
 
-describe.each(adapterNames)('a worker dies while holding the lock (%s)', (adapter) => {
+describe.each(adapterNames)('%s: a worker dies while holding the lock', (adapter) => {
   it('lets the others in only after its validity ended, and within a TTL of the SIGKILL', async () => {
     let killedAt = 0;
     let holding: HoldingEvent | undefined;

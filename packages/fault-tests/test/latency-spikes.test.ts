@@ -16,7 +16,7 @@ const SPIKE_DURATION_MS = 400;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-describe.each(adapterNames)('latency spikes (%s)', (adapter) => {
+describe.each(adapterNames)('%s: latency spikes', (adapter) => {
   it('keeps one holder at a time through a slow minority and spikes on every node', async () => {
     expect(2 * MILD_LATENCY_MS).toBeLessThan(scenarioDefaults.nodeTimeoutMs);
     expect(SPIKE_LATENCY_MS).toBeGreaterThan(scenarioDefaults.nodeTimeoutMs);

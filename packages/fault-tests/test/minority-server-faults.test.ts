@@ -15,7 +15,7 @@ const RESTART_MARGIN_MS = 500;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-describe.each(adapterNames)('a minority of servers crash, freeze and restart (%s)', (adapter) => {
+describe.each(adapterNames)('%s: a minority of servers crash, freeze and restart', (adapter) => {
   it('keeps one holder at a time while 2 of 5 servers are killed, restarted a TTL later, then paused', async () => {
     const result = await runScenario({
       name: 'minority killed, restarted, paused',
