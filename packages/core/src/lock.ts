@@ -24,6 +24,8 @@ export interface ExtensionResult {
 export interface LockEngine {
   now(): number;
   epochNow(): number;
+  /** The drift allowance for a TTL: validity ends this long before the keys expire. */
+  driftMs(ttlMs: number): number;
   extendKeys(keys: readonly string[], value: string, ttlMs: number): Promise<ExtensionResult>;
   releaseKeys(keys: readonly string[], value: string): Promise<ReleaseReport>;
 }
@@ -108,6 +110,14 @@ export class Lock implements AsyncDisposable {
     if (lateByMs >= 0) {
       this.#lose();
       throw this.#extendError(`its validity ended ${formatMs(lateByMs)} ago`, []);
+    }
+    // The nodes may apply a shorter TTL the moment they receive the request, so
+    // while the round is in flight the lock must not claim more than that.
+    const startedAt = this.#engine.now();
+    const shortestValidUntil = startedAt + ttlMs - this.#engine.driftMs(ttlMs);
+    if (shortestValidUntil < this.#validUntil) {
+      this.#validUntil = shortestValidUntil;
+      this.#expiration = this.#engine.epochNow() + (shortestValidUntil - startedAt);
     }
     const result = await this.#engine.extendKeys(this.resources, this.value, ttlMs);
     // Released, or lost by a concurrent extension (which also released the keys):

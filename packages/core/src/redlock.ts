@@ -107,6 +107,7 @@ export class Redlock implements AsyncDisposable {
     this.#engine = {
       now: () => this.#runtime.now(),
       epochNow: () => this.#runtime.epochNow(),
+      driftMs: (ttlMs) => this.#driftMs(ttlMs),
       extendKeys: (keys, value, ttlMs) => this.#extendKeys(keys, value, ttlMs),
       releaseKeys: (keys, value) => this.#releaseKeys(keys, value),
     };
