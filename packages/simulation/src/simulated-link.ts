@@ -138,7 +138,10 @@ export class SimulatedLink implements LockNode {
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       const settle = (outcome: () => void): void => {
-        if (settled) return;
+        if (settled) {
+          trace.add(() => `${server.name} -> ${client.name} reply to ${what}: too late, ignored`);
+          return;
+        }
         settled = true;
         signal?.removeEventListener('abort', onAbort);
         outcome();
