@@ -24,6 +24,11 @@
  *   `signal.reason` (or an `AbortError`) without waiting for the backend.
  *   Redlock uses this to enforce its per-node timeout, so a node that is
  *   reconnecting or queueing commands must still give up on time.
+ * - **In order.** Apply one caller's requests in the order they were sent.
+ *   Redlock reuses a value across an acquisition's retries, so a late
+ *   release of a failed attempt applied after the retry's acquire would
+ *   delete a key the retry counts on. One Redis connection keeps the order;
+ *   a connection pool does not (pin a lock's requests to one connection).
  * - **No hidden state.** Do not cache holders in the adapter; the store is the
  *   truth. Do not retry inside a call; Redlock decides when to retry.
  * - **`name`** identifies the node in errors and logs. Keep it stable and free
