@@ -51,17 +51,17 @@ export interface RunPlan {
 }
 
 export const FULL_PLAN: RunPlan = {
-  rounds: 3,
-  uncontendedMsPerRound: 1_000,
+  rounds: 6,
+  uncontendedMsPerRound: 500,
   uncontendedWarmupCycles: 300,
-  contendedRounds: 2,
-  contendedMsPerRound: 2_000,
+  contendedRounds: 3,
+  contendedMsPerRound: 1_500,
   contendedWarmupMs: 300,
   contendedWorkers: 8,
   holdMs: 1,
   thinkMs: 1,
   multiResourceKeys: 10,
-  multiResourceMsPerRound: 700,
+  multiResourceMsPerRound: 350,
   degradedPausedServers: 2,
   degradedMs: 4_000,
   degradedGraceMs: 3_000,

@@ -25,11 +25,13 @@ end
 return 1`;
 
 /**
- * The floor: no library, just what any Redlock must send. One key: `SET key
- * value NX PX ttl` on every node in parallel, held when a quorum said OK;
- * release: a preloaded compare-and-delete `EVALSHA` on every node in
- * parallel. A failed attempt releases and retries after [10, 20] ms. It
- * waits for every node (no per-node timeout, no drift check).
+ * The floor: no library, just what any Redlock must send and wait for. One
+ * key: `SET key value NX PX ttl` on every node in parallel, held as soon as
+ * a quorum said OK; release: a preloaded compare-and-delete `EVALSHA` on
+ * every node in parallel, done as soon as a quorum answered (the rest stay
+ * in flight; a later command on the same connection runs after them). A
+ * failed attempt releases and retries after [10, 20] ms. No per-node
+ * timeout, no drift check, no error reporting: a lower bound, not a lock.
  */
 export const rawFloor: Contender = {
   id: 'raw-floor',
@@ -38,8 +40,9 @@ export const rawFloor: Contender = {
   packages: ['ioredis'],
   multiResource: true,
   settingsNote:
-    `quorum ${LOCK_SETTINGS.quorum}, retry after [${LOCK_SETTINGS.retryDelayMinMs}, ${LOCK_SETTINGS.retryDelayMaxMs}] ms, ` +
-    'no per-node timeout, waits for every node; 10 keys use a preloaded all-or-nothing Lua SET',
+    `quorum ${LOCK_SETTINGS.quorum}, decides acquire and release as soon as a quorum answered, retry after ` +
+    `[${LOCK_SETTINGS.retryDelayMinMs}, ${LOCK_SETTINGS.retryDelayMaxMs}] ms, no per-node timeout; ` +
+    '10 keys use a preloaded all-or-nothing Lua SET',
   async open(servers) {
     const clients = await connectIoredisClients(servers);
     const releaseSha = await loadScript(clients, RELEASE_SOURCE);
@@ -52,20 +55,27 @@ export const rawFloor: Contender = {
         : client
             .evalsha(acquireManySha, keys.length, ...keys, value, ttl)
             .then((reply) => reply === 1);
-    const releaseAll = (keys: readonly string[], value: string): Promise<unknown> =>
-      Promise.all(clients.map((client) => client.evalsha(releaseSha, keys.length, ...keys, value)));
+    const releaseAll = (keys: readonly string[], value: string): Promise<number> =>
+      quorumOf(
+        clients.map((client) =>
+          client.evalsha(releaseSha, keys.length, ...keys, value).then(
+            () => true,
+            () => false,
+          ),
+        ),
+        (answered) => answered,
+      );
 
     return {
       async acquire(resources) {
         const value = randomBytes(16).toString('hex');
         for (;;) {
-          const votes = await Promise.all(
+          const votesFor = await quorumOf(
             clients.map((client) => setOn(client, resources, value).catch(() => false)),
+            (acquired) => acquired,
           );
-          if (votes.filter(Boolean).length >= LOCK_SETTINGS.quorum) {
-            return () => releaseAll(resources, value);
-          }
-          await releaseAll(resources, value).catch(() => undefined);
+          if (votesFor >= LOCK_SETTINGS.quorum) return () => releaseAll(resources, value);
+          await releaseAll(resources, value);
           await sleep(
             LOCK_SETTINGS.retryDelayMinMs +
               Math.random() * (LOCK_SETTINGS.retryDelayMaxMs - LOCK_SETTINGS.retryDelayMinMs),
@@ -78,6 +88,29 @@ export const rawFloor: Contender = {
     };
   },
 };
+
+/**
+ * Resolves with the number of replies that `counts` as soon as that number
+ * reaches the quorum, or as soon as the quorum is out of reach.
+ */
+function quorumOf<T>(
+  replies: readonly Promise<T>[],
+  counts: (reply: T) => boolean,
+): Promise<number> {
+  return new Promise((resolve) => {
+    let yes = 0;
+    let no = 0;
+    for (const reply of replies) {
+      reply.then((value) => {
+        if (counts(value)) yes++;
+        else no++;
+        if (yes === LOCK_SETTINGS.quorum || no === replies.length - LOCK_SETTINGS.quorum + 1) {
+          resolve(yes);
+        }
+      });
+    }
+  });
+}
 
 async function loadScript(clients: readonly Redis[], source: string): Promise<string> {
   const shas = await Promise.all(clients.map((client) => client.script('LOAD', source)));
