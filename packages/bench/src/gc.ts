@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
@@ -14,12 +14,33 @@ export function obtainGc(): () => void {
   return vm.runInNewContext('gc') as () => void;
 }
 
-/** Heap in use after full collections, with turns of the event loop between them so pending callbacks can let go. */
+const STABLE_BYTES = 64 * 1024;
+const SETTLE_STEP_MS = 100;
+const SETTLE_LIMIT_MS = 5_000;
+
+/**
+ * Heap in use after full collections, once it stops shrinking: memory of an
+ * earlier scenario (closed connections, abandoned calls) is let go over a
+ * few turns of the event loop, so one collection right away would still count it.
+ */
 export async function settledHeapUsed(gc: () => void): Promise<number> {
-  for (let pass = 0; pass < 3; pass++) {
-    gc();
-    await nextTurn();
+  const startedAt = performance.now();
+  let previous = collect(gc);
+  for (;;) {
+    await sleep(SETTLE_STEP_MS);
+    const current = collect(gc);
+    if (
+      Math.abs(previous - current) <= STABLE_BYTES ||
+      performance.now() - startedAt > SETTLE_LIMIT_MS
+    ) {
+      return current;
+    }
+    previous = current;
   }
+}
+
+function collect(gc: () => void): number {
+  gc();
   gc();
   return process.memoryUsage().heapUsed;
 }

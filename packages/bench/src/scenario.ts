@@ -108,6 +108,30 @@ export async function flushServers(servers: readonly RedisServer[]): Promise<voi
   await Promise.all(servers.map((server) => server.command('FLUSHALL')));
 }
 
+/**
+ * Waits until the servers stop processing commands (two readings of
+ * `total_commands_processed` 100 ms apart differ only by our own INFO): after
+ * a paused server resumes, it works through every command queued meanwhile,
+ * which must not eat into the next implementation's time.
+ */
+export async function waitUntilServersIdle(servers: readonly RedisServer[]): Promise<void> {
+  const processed = () =>
+    Promise.all(
+      servers.map(async (server) => {
+        const stats = await server.command('INFO', 'stats');
+        return Number(/total_commands_processed:(\d+)/.exec(stats)?.[1] ?? 0);
+      }),
+    );
+  const deadline = performance.now() + 10_000;
+  let before = await processed();
+  while (performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const after = await processed();
+    if (after.every((count, index) => count - before[index]! <= 2)) return;
+    before = after;
+  }
+}
+
 /** Contenders in a different order each round, so none is always measured right after the same one. */
 export function rotate<T>(items: readonly T[], round: number): T[] {
   const shift = round % Math.max(1, items.length);

@@ -9,6 +9,7 @@ import {
   rowFor,
   type ScenarioResult,
   type ScenarioRow,
+  waitUntilServersIdle,
 } from '../scenario.js';
 import { LOCK_SETTINGS } from '../settings.js';
 
@@ -83,6 +84,7 @@ export async function runDegraded(context: BenchContext): Promise<ScenarioResult
       for (const server of paused) if (server.isPaused) server.resume();
       await opened.close();
       await flushServers(servers);
+      await waitUntilServersIdle(servers);
     }
   }
   return {
