@@ -1,11 +1,15 @@
 import { InvalidArgumentError, Redlock, type RedlockOptions } from '@redlock/core';
-import { parseRedisUrl } from '@redlock/redis-scripts';
+import { closeWithin, parseRedisUrl } from '@redlock/redis-scripts';
 import { Redis, type RedisOptions } from 'ioredis';
+import { disconnectNow } from './disconnect-now.js';
 import { type IoredisClient, IoredisLockNode } from './ioredis-lock-node.js';
 import type { IoredisLockNodeOptions } from './ioredis-lock-node-options.js';
 
 /** The URL `createRedlock()` connects to when given nothing. */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379/0';
+
+/** How long `redlock.close()` waits for a client it created to quit gracefully, by default. */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 1000;
 
 /** Options of {@link createRedlock}: Redlock's, the nodes', and those of clients created from URLs. */
 export interface CreateRedlockOptions extends RedlockOptions, IoredisLockNodeOptions {
@@ -15,6 +19,14 @@ export interface CreateRedlockOptions extends RedlockOptions, IoredisLockNodeOpt
    * {@link ownedClientDefaults}.
    */
   readonly clientOptions?: RedisOptions;
+  /**
+   * How long `redlock.close()` lets each client created from a URL quit
+   * gracefully (`QUIT`, so replies still in flight arrive) before it drops
+   * the connection. A server that is frozen or unreachable never answers
+   * `QUIT`; this bounds how long `close()` can take. Default
+   * {@link DEFAULT_CLOSE_TIMEOUT_MS} (1000 ms); 0 drops at once.
+   */
+  readonly closeTimeoutMs?: number;
 }
 
 /**
@@ -45,10 +57,13 @@ type ClientOrUrl = IoredisClient | string;
  * await redlock.close(); // quits the three clients it created
  * ```
  *
- * With no argument it connects to `redis://127.0.0.1:6379/0`.
- * `redlock.close()` (and `await using`) closes the nodes' pub/sub
- * connections and quits the clients created from URLs; clients you pass in
- * stay open, they are yours to close.
+ * With no argument it connects to `redis://127.0.0.1:6379/0`. Clients
+ * created from URLs start connecting at once, and load the lock scripts when
+ * connected; with a short `nodeTimeoutMs`, `await waitUntilReady(redlock)`
+ * before the first lock. `redlock.close()` (and `await using`) closes the
+ * nodes' pub/sub connections and quits the clients created from URLs, each
+ * within `closeTimeoutMs`; clients you pass in stay open, they are yours to
+ * close.
  */
 export function createRedlock(
   clientsOrUrls: ClientOrUrl | readonly ClientOrUrl[] = DEFAULT_REDIS_URL,
@@ -67,7 +82,22 @@ export function createRedlock(
       );
     }
   }
-  const { commandTimeoutMs, keyPrefix, clientOptions, ...redlockOptions } = options;
+  const {
+    commandTimeoutMs,
+    keyPrefix,
+    clientOptions,
+    closeTimeoutMs = DEFAULT_CLOSE_TIMEOUT_MS,
+    ...redlockOptions
+  } = options;
+  if (
+    typeof closeTimeoutMs !== 'number' ||
+    !(closeTimeoutMs >= 0) ||
+    !Number.isFinite(closeTimeoutMs)
+  ) {
+    throw new InvalidArgumentError(
+      `closeTimeoutMs must be a finite number of milliseconds >= 0, got ${String(closeTimeoutMs)}`,
+    );
+  }
   const nodeOptions: IoredisLockNodeOptions = { commandTimeoutMs, keyPrefix };
 
   const owned: Redis[] = [];
@@ -93,20 +123,26 @@ export function createRedlock(
   const closeNodes = redlock.close.bind(redlock);
   redlock.close = async () => {
     await closeNodes();
-    await Promise.all(owned.map(quit));
+    await Promise.all(owned.map((client) => closeOwnedClient(client, closeTimeoutMs)));
   };
   return redlock;
 }
 
-/** Quits gracefully when connected (pending replies still arrive), at once otherwise. */
-async function quit(client: Redis): Promise<void> {
-  if (client.status === 'ready') {
-    try {
+/**
+ * Quits gracefully when connected (replies still in flight arrive first), but
+ * drops the connection after `closeTimeoutMs`, or at once when it is not
+ * connected (a `QUIT` would wait in the offline queue).
+ */
+async function closeOwnedClient(client: Redis, closeTimeoutMs: number): Promise<void> {
+  if (client.status !== 'ready') return disconnectNow(client);
+  await closeWithin(
+    closeTimeoutMs,
+    async () => {
+      // Resolved once the socket is closed, not just when QUIT was answered.
+      const ended = new Promise((resolve) => client.once('end', resolve));
       await client.quit();
-      return;
-    } catch {
-      // Fall through: the connection broke while quitting.
-    }
-  }
-  client.disconnect();
+      await ended;
+    },
+    () => disconnectNow(client),
+  );
 }

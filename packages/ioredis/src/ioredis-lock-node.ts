@@ -18,14 +18,17 @@ import {
   evalScript,
   extendScript,
   inspectScript,
+  preloadedScripts,
   RELEASE_CHANNEL_PREFIX,
   type RedisScript,
   releaseChannel,
   releaseScript,
   runWithDeadline,
+  ScriptPreloader,
   withKeyPrefix,
 } from '@redlock/redis-scripts';
 import type { Cluster, Redis } from 'ioredis';
+import { disconnectNow } from './disconnect-now.js';
 import {
   type IoredisLockNodeOptions,
   type ResolvedNodeOptions,
@@ -54,11 +57,15 @@ function invalid(problem: string | undefined): void {
  * ```
  *
  * Every operation is one Lua script (`EVALSHA`, resent with `EVAL` after a
- * `NOSCRIPT`), so multi-key locks are atomic. On a `Cluster` the keys of one
- * lock must share a hash tag (`{orders}:1`, `{orders}:2`); keys in different
- * slots are refused before anything is sent. `watch` subscribes on a
- * duplicate connection the node opens on first use and `close()` closes; the
- * client you pass in is never closed by the node.
+ * `NOSCRIPT`), so multi-key locks are atomic. On a single server the node
+ * loads the scripts (`SCRIPT LOAD`) whenever the client's connection becomes
+ * ready, and sends calls queued before that as `EVAL`, so the first call on
+ * a new connection is one round trip; `ready()` waits for that. On a
+ * `Cluster` the keys of one lock must share a hash tag (`{orders}:1`,
+ * `{orders}:2`); keys in different slots are refused before anything is
+ * sent. `watch` subscribes on a duplicate connection the node opens on first
+ * use and `close()` drops; the client you pass in is never closed by the
+ * node.
  */
 export class IoredisLockNode implements LockNode {
   /** e.g. `redis://10.0.0.3:6379/0` or `redis-cluster://10.0.0.1:7000,10.0.0.2:7000`; never credentials. */
@@ -70,6 +77,10 @@ export class IoredisLockNode implements LockNode {
   readonly #clientKeyPrefix: string;
   #subscriber: IoredisClient | undefined;
   #listeners: ChannelListeners | undefined;
+  /** Loads the scripts on every new connection of a standalone client; a cluster has many servers and none. */
+  readonly #scripts: ScriptPreloader | undefined;
+  /** What the node listens to on the client, removed again by `close()`. */
+  readonly #clientListeners: readonly (readonly [event: string, listener: () => void])[];
 
   constructor(client: IoredisClient, options: IoredisLockNodeOptions = {}) {
     if (
@@ -86,6 +97,44 @@ export class IoredisLockNode implements LockNode {
     const clientKeyPrefix = client.options.keyPrefix;
     this.#clientKeyPrefix = typeof clientKeyPrefix === 'string' ? clientKeyPrefix : '';
     this.name = withKeyPrefix(ioredisNodeName(client), this.#options.keyPrefix);
+
+    if (client.isCluster) {
+      this.#scripts = undefined;
+      this.#clientListeners = [];
+    } else {
+      const redis = client as Redis;
+      const scripts = new ScriptPreloader(() =>
+        Promise.all(preloadedScripts.map((script) => redis.script('LOAD', script.source))),
+      );
+      this.#scripts = scripts;
+      this.#clientListeners = [
+        ['ready', () => void scripts.connectionReady()],
+        ['close', () => scripts.connectionLost()],
+      ];
+      for (const [event, listener] of this.#clientListeners) redis.on(event, listener);
+      if (redis.status === 'ready') void scripts.connectionReady();
+    }
+  }
+
+  /**
+   * Resolves once the client is connected and, on a standalone server, the
+   * lock scripts are in its script cache, so the next call takes one round
+   * trip. Connects a client created with `lazyConnect`. Rejects only when
+   * `signal` aborts (with its reason); a failed script load is harmless and
+   * does not count.
+   *
+   * Redlock bounds every call with `nodeTimeoutMs`, and that includes
+   * connecting: await this (or `waitUntilReady(redlock)`) after creating
+   * clients, before the first lock, when the timeout is short.
+   */
+  ready(signal?: AbortSignal): Promise<void> {
+    return runWithDeadline(
+      async (deadlineSignal) => {
+        await untilConnected(this.#client, deadlineSignal);
+        await this.#scripts?.connectionReady();
+      },
+      { signal, description: `ready on ${this.name}` },
+    );
   }
 
   async acquire(
@@ -142,15 +191,20 @@ export class IoredisLockNode implements LockNode {
     );
   }
 
-  /** Closes the pub/sub connection `watch` opened, if any. Never touches the client you passed in. */
+  /**
+   * Closes the pub/sub connection `watch` opened, if any, at once. Never
+   * closes the client you passed in (it only stops listening to its events).
+   */
   async close(): Promise<void> {
+    for (const [event, listener] of this.#clientListeners) this.#client.off(event, listener);
     const subscriber = this.#subscriber;
     this.#subscriber = undefined;
     this.#listeners?.clear();
     this.#listeners = undefined;
-    // disconnect() rather than quit(): quit() on a connection that is down
-    // would wait in the offline queue.
-    subscriber?.disconnect();
+    // Not quit(): it would wait in the offline queue while the connection is
+    // down, and forever for a frozen server. Nothing on this connection
+    // needs an answer any more.
+    if (subscriber) disconnectNow(subscriber);
   }
 
   #channelListeners(): ChannelListeners {
@@ -196,6 +250,11 @@ export class IoredisLockNode implements LockNode {
       invalid(describeCrossSlotKeys(prefixed.map((key) => this.#clientKeyPrefix + key)));
     }
     const client = this.#client;
+    // EVALSHA only where the scripts were loaded on this connection; a call
+    // queued for a connection that is not ready yet goes out as EVAL.
+    const scriptCached =
+      this.#scripts === undefined ||
+      ((client as Redis).status === 'ready' && this.#scripts.scriptsCached);
     return runWithDeadline(
       (deadlineSignal) =>
         evalScript(
@@ -209,6 +268,7 @@ export class IoredisLockNode implements LockNode {
           prefixed,
           args,
           deadlineSignal,
+          scriptCached,
         ),
       {
         signal,
@@ -217,4 +277,20 @@ export class IoredisLockNode implements LockNode {
       },
     );
   }
+}
+
+/** Resolves when `client` is ready; connects a `lazyConnect` client that has not connected yet. */
+function untilConnected(client: IoredisClient, signal: AbortSignal | undefined): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const onReady = () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    // The caller has already rejected; just stop listening.
+    const onAbort = () => client.off('ready', onReady);
+    client.once('ready', onReady);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (client.status === 'wait') client.connect().catch(() => undefined);
+  });
 }

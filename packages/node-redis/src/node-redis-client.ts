@@ -29,6 +29,9 @@ export interface NodeRedisSubscriber {
   destroy(): void;
 }
 
+/** Connection events the node follows to load its scripts on every new connection. */
+export type NodeRedisConnectionEvent = 'ready' | 'reconnecting' | 'end';
+
 /** A client from `createClient()`. */
 export interface NodeRedisSingleClient {
   readonly options?: object | undefined;
@@ -38,6 +41,8 @@ export interface NodeRedisSingleClient {
   duplicate(): NodeRedisSubscriber;
   close(): Promise<void>;
   destroy(): void;
+  on(event: NodeRedisConnectionEvent, listener: () => void): unknown;
+  off(event: NodeRedisConnectionEvent, listener: () => void): unknown;
 }
 
 /** A cluster from `createCluster()`. */

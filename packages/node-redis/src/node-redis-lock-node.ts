@@ -18,17 +18,21 @@ import {
   evalScript,
   extendScript,
   inspectScript,
+  preloadedScripts,
   RELEASE_CHANNEL_PREFIX,
   type RedisScript,
   releaseChannel,
   releaseScript,
   runWithDeadline,
+  ScriptPreloader,
   withKeyPrefix,
 } from '@redlock/redis-scripts';
 import {
   isCluster,
   type NodeRedisClient,
+  type NodeRedisConnectionEvent,
   type NodeRedisMessageListener,
+  type NodeRedisSingleClient,
   type NodeRedisSubscriber,
 } from './node-redis-client.js';
 import {
@@ -62,11 +66,15 @@ const DEFAULT_TYPE_MAPPING = {};
  * ```
  *
  * Every operation is one Lua script (`EVALSHA`, resent with `EVAL` after a
- * `NOSCRIPT`), so multi-key locks are atomic. On a cluster the keys of one
- * lock must share a hash tag (`{orders}:1`, `{orders}:2`); keys in different
- * slots are refused before anything is sent. `watch` subscribes on a
- * duplicate connection the node opens on first use and `close()` closes; the
- * client you pass in is never closed by the node.
+ * `NOSCRIPT`), so multi-key locks are atomic. On a single server the node
+ * loads the scripts (`SCRIPT LOAD`) whenever the client's connection becomes
+ * ready, and sends calls queued before that as `EVAL`, so the first call on
+ * a new connection is one round trip; `ready()` waits for that. On a
+ * cluster the keys of one lock must share a hash tag (`{orders}:1`,
+ * `{orders}:2`); keys in different slots are refused before anything is
+ * sent. `watch` subscribes on a duplicate connection the node opens on first
+ * use and `close()` drops; the client you pass in is never closed by the
+ * node.
  */
 export class NodeRedisLockNode implements LockNode {
   /** e.g. `redis://10.0.0.3:6379/0` or `redis-cluster://10.0.0.1:7000,10.0.0.2:7000`; never credentials. */
@@ -76,6 +84,10 @@ export class NodeRedisLockNode implements LockNode {
   readonly #options: ResolvedNodeOptions;
   /** The node's own pub/sub connection and its listeners, from the first watch() to close(). */
   #pubSub: PubSub | undefined;
+  /** Loads the scripts on every new connection of a single-server client; a cluster has many servers and none. */
+  readonly #scripts: ScriptPreloader | undefined;
+  /** What the node listens to on the client, removed again by `close()`. */
+  readonly #clientListeners: readonly (readonly [NodeRedisConnectionEvent, () => void])[];
 
   constructor(client: NodeRedisClient, options: NodeRedisLockNodeOptions = {}) {
     if (
@@ -90,6 +102,55 @@ export class NodeRedisLockNode implements LockNode {
     this.#client = client;
     this.#options = resolveNodeOptions(options);
     this.name = withKeyPrefix(nodeRedisNodeName(client), this.#options.keyPrefix);
+
+    if (isCluster(client)) {
+      this.#scripts = undefined;
+      this.#clientListeners = [];
+    } else {
+      const scripts = new ScriptPreloader(() =>
+        Promise.all(
+          preloadedScripts.map((script) =>
+            client.sendCommand(['SCRIPT', 'LOAD', script.source], {
+              typeMapping: DEFAULT_TYPE_MAPPING,
+            }),
+          ),
+        ),
+      );
+      this.#scripts = scripts;
+      const lost = () => scripts.connectionLost();
+      this.#clientListeners = [
+        ['ready', () => void scripts.connectionReady()],
+        ['reconnecting', lost],
+        ['end', lost],
+      ];
+      for (const [event, listener] of this.#clientListeners) client.on(event, listener);
+      if (client.isReady) void scripts.connectionReady();
+    }
+  }
+
+  /**
+   * Resolves once the client is connected and the lock scripts are in its
+   * server's script cache, so the next call takes one round trip. It waits
+   * for a client that is still connecting (or not connected yet: connect it
+   * yourself). Rejects only when `signal` aborts (with its reason); a failed
+   * script load is harmless and does not count. For a cluster, which must be
+   * connected before use, it resolves at once.
+   *
+   * Redlock bounds every call with `nodeTimeoutMs`, and that includes
+   * connecting: await this (or `waitUntilReady(redlock)`) after creating
+   * clients, before the first lock, when the timeout is short.
+   */
+  ready(signal?: AbortSignal): Promise<void> {
+    const client = this.#client;
+    if (isCluster(client))
+      return signal?.aborted ? Promise.reject(signal.reason) : Promise.resolve();
+    return runWithDeadline(
+      async (deadlineSignal) => {
+        await untilConnected(client, deadlineSignal);
+        await this.#scripts?.connectionReady();
+      },
+      { signal, description: `ready on ${this.name}` },
+    );
   }
 
   async acquire(
@@ -144,8 +205,14 @@ export class NodeRedisLockNode implements LockNode {
     );
   }
 
-  /** Closes the pub/sub connection `watch` opened, if any. Never touches the client you passed in. */
+  /**
+   * Closes the pub/sub connection `watch` opened, if any, at once. Never
+   * closes the client you passed in (it only stops listening to its events).
+   */
   async close(): Promise<void> {
+    if (!isCluster(this.#client)) {
+      for (const [event, listener] of this.#clientListeners) this.#client.off(event, listener);
+    }
     const pubSub = this.#pubSub;
     this.#pubSub = undefined;
     pubSub?.close();
@@ -174,6 +241,10 @@ export class NodeRedisLockNode implements LockNode {
       : keys;
     const client = this.#client;
     if (isCluster(client) && keys.length > 1) invalid(describeCrossSlotKeys(prefixed));
+    // EVALSHA only where the scripts were loaded on this connection; a call
+    // queued for a connection that is not ready yet goes out as EVAL.
+    const scriptCached =
+      isCluster(client) || (client.isReady && this.#scripts?.scriptsCached === true);
     return runWithDeadline(
       (deadlineSignal) => {
         // The deadline signal lets node-redis drop a command that is still
@@ -194,6 +265,7 @@ export class NodeRedisLockNode implements LockNode {
           prefixed,
           args,
           deadlineSignal,
+          scriptCached,
         );
       },
       {
@@ -254,6 +326,25 @@ class PubSub {
     );
     return this.#connected;
   }
+}
+
+/** Resolves when `client` is ready (it may still have to be connected by its owner). */
+function untilConnected(
+  client: NodeRedisSingleClient,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (client.isReady) return Promise.resolve();
+  return new Promise((resolve) => {
+    const onReady = () => {
+      client.off('ready', onReady);
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    };
+    // The caller has already rejected; just stop listening.
+    const onAbort = () => client.off('ready', onReady);
+    client.on('ready', onReady);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** Drops a connection at once (pending commands reject); a no-op if it is already closed. */

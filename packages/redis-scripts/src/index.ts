@@ -1,3 +1,4 @@
+export { closeWithin } from './bounded-close.js';
 export { ChannelListeners, type ChannelTransport } from './channel-listeners.js';
 export { CommandTimeoutError, type DeadlineOptions, runWithDeadline } from './deadline.js';
 export {
@@ -20,6 +21,7 @@ export {
   extendScript,
   inspectScript,
   lockScripts,
+  preloadedScripts,
   releaseScript,
 } from './lock-scripts.js';
 export {
@@ -38,3 +40,9 @@ export {
 } from './redis-script.js';
 export { RELEASE_CHANNEL_PREFIX, releaseChannel } from './release-channel.js';
 export { RedisReplyError } from './reply-error.js';
+export { ScriptPreloader } from './script-preloader.js';
+export {
+  NodesNotReadyError,
+  type ReadyNode,
+  waitUntilNodesReady,
+} from './wait-until-ready.js';

@@ -90,3 +90,10 @@ return reply
 
 /** Every script the adapters run, e.g. for `SCRIPT LOAD` at startup. */
 export const lockScripts = [acquireScript, extendScript, releaseScript, inspectScript] as const;
+
+/**
+ * The scripts an adapter loads (`SCRIPT LOAD`) whenever a connection becomes
+ * ready: every lock call uses one of them. `inspect` is left out; it is not
+ * on the locking path.
+ */
+export const preloadedScripts = [acquireScript, extendScript, releaseScript] as const;

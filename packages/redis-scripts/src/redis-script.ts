@@ -45,6 +45,11 @@ export interface ScriptEvaluator {
  * an `EVALSHA` again. Once `deadlineSignal` has aborted, no fallback is sent:
  * the caller has already given up, and a late `EVAL` could only take a lock
  * nobody is waiting for.
+ *
+ * Pass `scriptCached: false` when the server is not known to have the script
+ * (a connection that is not ready yet, see `ScriptPreloader`): then it
+ * sends `EVAL` at once, one round trip instead of `EVALSHA`, `NOSCRIPT` and
+ * `EVAL`.
  */
 export async function evalScript(
   evaluator: ScriptEvaluator,
@@ -52,7 +57,9 @@ export async function evalScript(
   keys: readonly string[],
   args: readonly string[],
   deadlineSignal?: AbortSignal,
+  scriptCached = true,
 ): Promise<unknown> {
+  if (!scriptCached) return await evaluator.eval(script.source, keys, args);
   try {
     return await evaluator.evalSha(script.sha1, keys, args);
   } catch (error) {

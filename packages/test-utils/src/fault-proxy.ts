@@ -13,18 +13,44 @@ export interface FaultProxy {
   readonly url: string;
   /** Connections currently open through the proxy. */
   readonly connectionCount: number;
+  /** Bytes the black hole has swallowed so far, both directions; shows that a fault hit traffic. */
+  readonly droppedByteCount: number;
   /** Delays every chunk by `latencyMs` in both directions, keeping byte order. 0 turns it off. */
   setLatency(latencyMs: number): void;
   /**
    * While on, connections are accepted and kept open but every byte in either
    * direction is dropped (not delivered later), so requests hang like a lost
    * network. Bytes already delayed by latency are still delivered.
+   *
+   * Turning it off lets bytes through again, but a connection that lost bytes
+   * then carries a stream with a gap in it, which real TCP never delivers (it
+   * retransmits, or the connection dies): its client may misparse replies or
+   * match them to the wrong requests. When healing, pass `{ reset: true }` to
+   * reset exactly those connections (their clients see ECONNRESET and
+   * reconnect), or call {@link FaultProxy.resetConnections}.
    */
-  blackhole(on: boolean): void;
+  blackhole(on: boolean, options?: BlackholeOptions): void;
   /** Destroys every open connection with a TCP RST; clients see ECONNRESET. */
   resetConnections(): void;
   /** Resets all connections and stops listening. */
   close(): Promise<void>;
+}
+
+/** Options of {@link FaultProxy.blackhole}. */
+export interface BlackholeOptions {
+  /**
+   * With `blackhole(false)`: reset every open connection that lost bytes in
+   * the black hole, as a real network would have broken it. Connections that
+   * stayed idle keep working. Default `false`.
+   */
+  reset?: boolean;
+}
+
+/** One client connection and its upstream; `droppedBytes` once the black hole swallowed any of its bytes. */
+interface ProxiedConnection {
+  client: net.Socket;
+  upstream: net.Socket;
+  droppedBytes: boolean;
 }
 
 interface Direction {
@@ -43,10 +69,11 @@ interface Direction {
 export async function startFaultProxy(target: RedisAddress): Promise<FaultProxy> {
   let latencyMs = 0;
   let blackholed = false;
-  const connections = new Set<{ client: net.Socket; upstream: net.Socket }>();
+  let droppedByteCount = 0;
+  const connections = new Set<ProxiedConnection>();
 
   // Forwards `from` -> `to`, through the latency queue and the black hole.
-  function forward(from: net.Socket, to: net.Socket): void {
+  function forward(from: net.Socket, to: net.Socket, connection: ProxiedConnection): void {
     const direction: Direction = { queue: [], timer: undefined };
     let ended = false;
     const deliverDue = () => {
@@ -69,7 +96,11 @@ export async function startFaultProxy(target: RedisAddress): Promise<FaultProxy>
       }
     };
     from.on('data', (data: Buffer) => {
-      if (blackholed) return;
+      if (blackholed) {
+        connection.droppedBytes = true;
+        droppedByteCount += data.length;
+        return;
+      }
       if (latencyMs <= 0 && direction.queue.length === 0) return write(data);
       // Never before an earlier chunk, even if the latency was lowered meanwhile.
       const lastDueAt = direction.queue.at(-1)?.dueAt ?? 0;
@@ -85,7 +116,7 @@ export async function startFaultProxy(target: RedisAddress): Promise<FaultProxy>
 
   const server = net.createServer((client) => {
     const upstream = net.connect({ host: target.host, port: target.port });
-    const connection = { client, upstream };
+    const connection: ProxiedConnection = { client, upstream, droppedBytes: false };
     connections.add(connection);
     client.setNoDelay(true);
     upstream.setNoDelay(true);
@@ -98,8 +129,8 @@ export async function startFaultProxy(target: RedisAddress): Promise<FaultProxy>
       connections.delete(connection);
       upstream.destroy();
     });
-    forward(client, upstream);
-    forward(upstream, client);
+    forward(client, upstream, connection);
+    forward(upstream, client, connection);
   });
   server.on('error', () => {});
 
@@ -112,12 +143,13 @@ export async function startFaultProxy(target: RedisAddress): Promise<FaultProxy>
   });
   const address = server.address() as net.AddressInfo;
 
+  const reset = (connection: ProxiedConnection) => {
+    if (!connection.client.destroyed) connection.client.resetAndDestroy();
+    connection.upstream.destroy();
+    connections.delete(connection);
+  };
   const resetConnections = () => {
-    for (const { client, upstream } of connections) {
-      if (!client.destroyed) client.resetAndDestroy();
-      upstream.destroy();
-    }
-    connections.clear();
+    for (const connection of connections) reset(connection);
   };
 
   return {
@@ -127,13 +159,19 @@ export async function startFaultProxy(target: RedisAddress): Promise<FaultProxy>
     get connectionCount() {
       return connections.size;
     },
+    get droppedByteCount() {
+      return droppedByteCount;
+    },
     setLatency(ms) {
       if (!(ms >= 0) || !Number.isFinite(ms))
         throw new RangeError(`latency must be >= 0 ms, got ${ms}`);
       latencyMs = ms;
     },
-    blackhole(on) {
+    blackhole(on, options = {}) {
       blackholed = on;
+      if (!on && options.reset) {
+        for (const connection of connections) if (connection.droppedBytes) reset(connection);
+      }
     },
     resetConnections,
     close() {

@@ -4,7 +4,7 @@ export {
   RedisServerMissingError,
   RedisServerStartError,
 } from './errors.js';
-export { type FaultProxy, startFaultProxy } from './fault-proxy.js';
+export { type BlackholeOptions, type FaultProxy, startFaultProxy } from './fault-proxy.js';
 export { getFreePort } from './free-port.js';
 export { CLUSTER_SLOT_COUNT, crc16, keySlot } from './key-slot.js';
 export {

@@ -23,12 +23,18 @@ export interface RedisServerOptions {
   stopTimeoutMs?: number;
   /** The binary to run. Default `$REDIS_SERVER_PATH` or `redis-server` on PATH. */
   redisServerPath?: string;
+  /**
+   * The port to try first instead of a free one, e.g. to reproduce a clash
+   * with a server already there. If it is taken, a free port is used, as
+   * when another process takes the chosen port first.
+   */
+  preferredPort?: number;
 }
 
 const HOST = '127.0.0.1';
 const PORT_ATTEMPTS = 5;
-const PING_POLL_INTERVAL_MS = 20;
-const PING_TIMEOUT_MS = 500;
+const POLL_INTERVAL_MS = 20;
+const POLL_TIMEOUT_MS = 500;
 const LOG_TAIL_BYTES = 2_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -59,7 +65,11 @@ export class RedisServer {
     const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'redlock-redis-'));
     trackTempDir(dir);
     for (let attempt = 1; ; attempt++) {
-      const server = new RedisServer(await getFreePort(HOST), dir, binary, options);
+      const port =
+        attempt === 1 && options.preferredPort !== undefined
+          ? options.preferredPort
+          : await getFreePort(HOST);
+      const server = new RedisServer(port, dir, binary, options);
       try {
         await server.launch();
         return server;
@@ -163,8 +173,9 @@ export class RedisServer {
 
   /**
    * Stops the process and starts a new one on the same port; resolves when it
-   * answers PING. Without persistence all data is gone. Works after `kill()`
-   * and `stop()` too.
+   * answers. Without persistence all data is gone. Works after `kill()` and
+   * `stop()` too. Fails with a start error if another server holds the port
+   * for the whole start timeout.
    */
   async restart(): Promise<void> {
     await this.stopProcess();
@@ -197,7 +208,12 @@ export class RedisServer {
     clearTimeout(timer);
   }
 
-  /** Spawns the process and waits until it answers PING. */
+  /**
+   * Spawns the process and waits until it answers on its port, checking that
+   * the answer comes from this very process: another test process may have
+   * picked the same free port and started its server there first, and a PONG
+   * from that one would make two tests share a server without noticing.
+   */
   private async launch(): Promise<void> {
     // biome-ignore format: one option and its value per line
     const args = [
@@ -255,20 +271,36 @@ export class RedisServer {
           logTail,
         );
       }
-      try {
-        if ((await this.send(['PING'], { timeoutMs: PING_TIMEOUT_MS })) === 'PONG') return;
-      } catch {
-        // Not listening yet: poll again.
+      const answeringPid = await this.answeringProcessId();
+      if (answeringPid === child.pid) return;
+      if (answeringPid !== undefined) {
+        // Another redis-server holds the port; ours cannot bind it and would
+        // only exit with "Address already in use" (or never answer).
+        child.kill('SIGKILL');
+        await this.exited;
+        throw new PortInUseError(this.currentPort);
       }
-      await sleep(PING_POLL_INTERVAL_MS);
+      await sleep(POLL_INTERVAL_MS);
     }
     const logTail = this.logTail();
     child.kill('SIGKILL');
     await this.exited;
     throw new RedisServerStartError(
-      `redis-server on port ${this.currentPort} did not answer PING within ${startTimeoutMs} ms`,
+      `redis-server on port ${this.currentPort} did not answer within ${startTimeoutMs} ms`,
       logTail,
     );
+  }
+
+  /** The `process_id` of the redis-server answering on the port, if one does. */
+  private async answeringProcessId(): Promise<number | undefined> {
+    try {
+      const info = await this.send(['INFO', 'server'], { timeoutMs: POLL_TIMEOUT_MS });
+      const match = typeof info === 'string' ? /^process_id:(\d+)\r?$/m.exec(info) : null;
+      return match ? Number(match[1]) : undefined;
+    } catch {
+      // Not listening yet, or not a Redis server: poll again.
+      return undefined;
+    }
   }
 
   /** The end of the server's log file and stderr. */

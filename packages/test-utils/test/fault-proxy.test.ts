@@ -1,5 +1,6 @@
+import { once } from 'node:events';
 import net from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   type FaultProxy,
   getFreePort,
@@ -53,8 +54,30 @@ describe('startFaultProxy', () => {
     await expect(sendCommand(proxy, ['PING'], { timeoutMs: 200 })).rejects.toThrow(
       RedisCommandTimeoutError,
     );
+    expect(proxy.droppedByteCount).toBeGreaterThan(0);
     proxy.blackhole(false);
     expect(await sendCommand(proxy, ['PING'])).toBe('PONG');
+  });
+
+  it('blackhole(false, { reset: true }) resets the connections that lost bytes, and only those', async () => {
+    const idle = await RespConnection.connect(proxy);
+    expect(await idle.call(['PING'])).toBe('PONG');
+    const damaged = net.connect(proxy.port, proxy.host);
+    damaged.on('error', () => {});
+    await once(damaged, 'connect');
+    const damagedError = once(damaged, 'error');
+    proxy.blackhole(true);
+    damaged.write('*1\r\n$4\r\nPING\r\n');
+    // No event tells when the proxy has read (and dropped) the request.
+    await vi.waitFor(() => expect(proxy.droppedByteCount).toBe(14));
+
+    proxy.blackhole(false, { reset: true });
+
+    const [error] = (await damagedError) as [NodeJS.ErrnoException];
+    expect(error.code).toBe('ECONNRESET');
+    expect(await idle.call(['PING'])).toBe('PONG');
+    expect(proxy.connectionCount).toBe(1);
+    await idle.close();
   });
 
   it('resetConnections resets every open client connection', async () => {

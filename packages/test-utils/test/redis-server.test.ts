@@ -120,6 +120,50 @@ describe('RedisServer.stop', () => {
   });
 });
 
+/** The `process_id` the server answering on `server`'s port reports. */
+async function answeringPid(server: RedisServer): Promise<number> {
+  const info = await server.command('INFO', 'server');
+  return Number(/^process_id:(\d+)/m.exec(info)?.[1]);
+}
+
+describe('a port taken by another server', () => {
+  it('is never shared: the new server moves to a free port and answers from its own process', async () => {
+    const first = await startRedisServer();
+    try {
+      // As if another test process had raced us for the same free port and won.
+      const second = await startRedisServer({ preferredPort: first.port });
+      try {
+        expect(second.port).not.toBe(first.port);
+        expect(await answeringPid(second)).toBe(second.pid);
+        expect(await answeringPid(first)).toBe(first.pid);
+        await first.command('SET', 'owner', 'first');
+        expect(await second.command('EXISTS', 'owner')).toBe('0');
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await first.stop();
+    }
+  });
+
+  it('makes restart() fail rather than share the port with the server now holding it', async () => {
+    const server = await startRedisServer({ startTimeoutMs: 1000 });
+    const port = server.port;
+    await server.stop();
+    const squatter = await startRedisServer({ preferredPort: port });
+    try {
+      expect(squatter.port).toBe(port);
+
+      await expect(server.restart()).rejects.toThrow(`port ${port} is already in use`);
+
+      expect(server.isRunning).toBe(false);
+      expect(await answeringPid(squatter)).toBe(squatter.pid);
+    } finally {
+      await Promise.all([squatter.stop(), server.stop()]);
+    }
+  });
+});
+
 describe('start failures', () => {
   it('names the package to install when redis-server is missing, in one line', async () => {
     const start = startRedisServers(1, { redisServerPath: '/nonexistent/redis-server' });
