@@ -58,8 +58,8 @@ export function evaluateTargets(scenarios: readonly ScenarioResult[]): TargetRes
         metric: 'fairness',
         description: 'contended fairness (fewest / most turns) >= 0.8',
         check: (value) => value >= 0.8,
-        required: '>= 0.80',
-        format: (value) => value.toFixed(2),
+        required: '>= 0.800',
+        format: (value) => value.toFixed(3),
       }),
       compareToBestLibrary(byId, ours, {
         id: 'contended-throughput',

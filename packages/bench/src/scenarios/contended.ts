@@ -109,7 +109,7 @@ export async function runContended(context: BenchContext): Promise<ScenarioResul
       { key: 'sectionsPerSec', header: 'sections/s', digits: 0, better: 'higher' },
       { key: 'waitP50Ms', header: 'wait p50 ms', digits: 2, better: 'lower' },
       { key: 'waitP99Ms', header: 'wait p99 ms', digits: 2, better: 'lower' },
-      { key: 'fairness', header: 'fairness', digits: 2, better: 'higher' },
+      { key: 'fairness', header: 'fairness', digits: 3, better: 'higher' },
       { key: 'violations', header: 'overlaps', digits: 0, better: 'lower' },
       { key: 'sections', header: 'sections', digits: 0 },
     ],
