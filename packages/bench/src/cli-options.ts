@@ -16,7 +16,7 @@ export interface CliOptions {
 
 export const USAGE = `Usage: pnpm bench [options]
 
-  --quick               short runs, for a smoke test (about 30 s)
+  --quick               short runs, for a smoke test (about 25 s)
   --only <scenarios>    comma-separated subset of: ${SCENARIO_IDS.join(', ')}
   --impl <ids>          comma-separated subset of implementations (ids as in the JSON report),
                         e.g. ours-ioredis,node-redlock; targets need the libraries and the raw floor

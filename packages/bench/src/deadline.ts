@@ -49,3 +49,19 @@ export async function runWithDeadline<T>(
     clearTimeout(timer);
   }
 }
+
+/**
+ * Waits for an abandoned run to stop, but at most `limitMs`: a call that never
+ * returns must not hang the benchmark (its clients are closed next, which
+ * rejects it).
+ */
+export async function waitForStop(run: BoundedRun<unknown>, limitMs: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    run.stopped,
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, limitMs);
+    }),
+  ]);
+  clearTimeout(timer);
+}

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Contender, LockSession } from '../contender.js';
-import { runWithDeadline } from '../deadline.js';
+import { runWithDeadline, waitForStop } from '../deadline.js';
 import { LatencyRecorder } from '../latency-recorder.js';
 import {
   type BenchContext,
@@ -63,7 +63,7 @@ export async function runContended(context: BenchContext): Promise<ScenarioResul
         );
         if (run.outcome.status === 'timed out') tally.timedOut = true;
         if (run.outcome.status === 'error') tally.lastError = describeError(run.outcome.error);
-        await run.stopped;
+        await waitForStop(run, ROUND_GRACE_MS);
       }
     }
   } finally {

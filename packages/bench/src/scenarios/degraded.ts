@@ -1,5 +1,5 @@
 import type { LockSession } from '../contender.js';
-import { runWithDeadline } from '../deadline.js';
+import { runWithDeadline, waitForStop } from '../deadline.js';
 import { LatencyRecorder } from '../latency-recorder.js';
 import {
   type BenchContext,
@@ -53,7 +53,7 @@ export async function runDegraded(context: BenchContext): Promise<ScenarioResult
         plan.degradedMs + plan.degradedGraceMs,
       );
       for (const server of paused) server.resume();
-      await Promise.race([run.stopped, new Promise((resolve) => setTimeout(resolve, DRAIN_MS))]);
+      await waitForStop(run, DRAIN_MS);
       const metrics: Record<string, number> =
         acquireLatency.count === 0
           ? {}

@@ -1,5 +1,5 @@
 import type { Contender, LockSession } from '../contender.js';
-import { runWithDeadline } from '../deadline.js';
+import { runWithDeadline, waitForStop } from '../deadline.js';
 import { LatencyRecorder } from '../latency-recorder.js';
 import {
   type BenchContext,
@@ -68,7 +68,7 @@ export async function measureSequentialCycles(
         spec.warmupCycles * 100 + ROUND_GRACE_MS,
       );
       recordFailure(tally, warmup.outcome, 'warm-up');
-      await warmup.stopped;
+      await waitForStop(warmup, ROUND_GRACE_MS);
     }
     for (let round = 0; round < spec.rounds; round++) {
       for (const contender of rotate([...opened.sessions.keys()], round)) {
@@ -94,7 +94,7 @@ export async function measureSequentialCycles(
           tally.cpuMicros += run.outcome.value.cpuMicros;
         }
         recordFailure(tally, run.outcome, `round ${round + 1}`);
-        await run.stopped;
+        await waitForStop(run, ROUND_GRACE_MS);
       }
     }
   } finally {
