@@ -2,9 +2,14 @@ import { type AttemptReport, LockLostError, type NodeOutcome } from './errors.js
 import { describeResources, formatMs } from './messages.js';
 import { validateTtl } from './validate.js';
 
-/** What `lock.release()` did on each node. Releasing never throws. */
+/**
+ * What `lock.release()` did on each node. Releasing never throws. It
+ * resolves once a quorum of nodes deleted the keys (or every node answered,
+ * or the per-node timeout passed); nodes that had not answered by then are
+ * `pending`: they were sent the release and apply it in order.
+ */
 export interface ReleaseReport {
-  /** Nodes on which a key of this lock was deleted. */
+  /** Nodes that confirmed deleting a key of this lock before the report was made. */
   readonly releasedNodes: number;
   /** Per node, in the order the nodes were given to `Redlock`. */
   readonly outcomes: readonly NodeOutcome[];
@@ -135,8 +140,9 @@ export class Lock implements AsyncDisposable {
   }
 
   /**
-   * Delete this lock's keys on every node. Never throws: a lock that already
-   * expired, or a node that is down, shows up in the report. Safe to call twice.
+   * Delete this lock's keys on every node; resolves once a quorum confirmed.
+   * Never throws: a lock that already expired, or a node that is down, shows
+   * up in the report. Safe to call twice.
    */
   async release(): Promise<ReleaseReport> {
     this.#state = 'released';

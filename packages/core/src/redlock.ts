@@ -259,6 +259,13 @@ export class Redlock implements AsyncDisposable {
     const driftMs = this.#driftMs(ttlMs);
     let line: WaitLine | undefined;
     try {
+      // Fairness: a newcomer queues behind this instance's waiters instead of
+      // racing the one a release is about to wake.
+      if (this.#lines.waiting(lineKey) > 0) {
+        line = this.#lines.join(lineKey, keys);
+        const delayMs = Math.min(retryDelayMs(plan, [], runtime), deadline - runtime.now());
+        await line.wait(ticket, delayMs, line.sequence, signal);
+      }
       for (let attempt = 0; ; attempt++) {
         const sequenceBefore = line?.sequence ?? this.#lines.sequence(lineKey);
         const round = await runRound({
@@ -267,7 +274,7 @@ export class Redlock implements AsyncDisposable {
           classify: classifyAcquire,
           successStatus: 'acquired',
           quorum: this.quorum,
-          waitForAll: false,
+          decideEarly: 'either',
           nodeTimeoutMs: Math.min(this.nodeTimeoutMs, ttlMs),
           runtime,
           signal,
@@ -323,7 +330,7 @@ export class Redlock implements AsyncDisposable {
       classify: classifyRelease,
       successStatus: 'released',
       quorum: suspects.length,
-      waitForAll: true,
+      decideEarly: 'never',
       nodeTimeoutMs: this.nodeTimeoutMs,
       runtime: this.#runtime,
     });
@@ -340,7 +347,7 @@ export class Redlock implements AsyncDisposable {
       classify: classifyExtend,
       successStatus: 'extended',
       quorum: this.quorum,
-      waitForAll: false,
+      decideEarly: 'either',
       nodeTimeoutMs: Math.min(this.nodeTimeoutMs, ttlMs),
       runtime: this.#runtime,
     });
@@ -361,18 +368,24 @@ export class Redlock implements AsyncDisposable {
   }
 
   async #releaseKeys(keys: readonly string[], value: string): Promise<ReleaseReport> {
-    const round = await runRound({
+    // Decided at quorum like every other round: once a majority deleted our
+    // keys nobody can be blocked by this lock, so the slowest node is not
+    // waited for (it is reported `pending`, and still gets the request).
+    const releasing = runRound({
       nodes: this.nodes,
       call: (node, nodeSignal) => node.release(keys, value, nodeSignal),
       classify: classifyRelease,
       successStatus: 'released',
-      quorum: this.nodes.length,
-      waitForAll: true,
+      quorum: this.quorum,
+      decideEarly: 'success',
       nodeTimeoutMs: this.nodeTimeoutMs,
       runtime: this.#runtime,
     });
-    // Hand the turn to the next waiter of this process without waiting for pub/sub.
+    // The releases are on their way: hand the turn to the next waiter of this
+    // process now. Its acquire goes out after our release on every node's
+    // connection, so it finds the keys free without waiting for pub/sub.
     this.#lines.released(lineKeyOf(keys), value);
+    const round = await releasing;
     return { releasedNodes: round.successes, outcomes: round.outcomes };
   }
 

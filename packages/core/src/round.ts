@@ -12,8 +12,13 @@ export interface RoundSpec<Reply> {
   readonly successStatus: NodeOutcome['status'];
   /** Successes needed; the round is decided once reached, or once it is out of reach. */
   readonly quorum: number;
-  /** Wait for every node (up to the timeout) instead of deciding at quorum, e.g. for release. */
-  readonly waitForAll: boolean;
+  /**
+   * When to stop waiting for the other nodes: `'either'` once the outcome is
+   * certain (quorum reached or out of reach), `'success'` only once quorum is
+   * reached (a release that found nothing waits to hear from every node),
+   * `'never'` when every node must answer (or time out).
+   */
+  readonly decideEarly: 'either' | 'success' | 'never';
   readonly nodeTimeoutMs: number;
   readonly runtime: RedlockRuntime;
   /** The caller's signal: aborting it decides the round at once. */
@@ -30,11 +35,11 @@ export interface RoundResult {
   readonly elapsedMs: number;
 }
 
-/** Reason given to stragglers' signals when the round no longer needs their answer. */
-export class RoundDecidedError extends Error {
-  constructor() {
-    super('the Redlock round was decided without this node');
-    this.name = 'AbortError';
+/** Reason given to the signals of nodes that did not answer within the per-node timeout. */
+export class NodeTimeoutError extends Error {
+  constructor(timeoutMs: number) {
+    super(`no answer within the per-node timeout of ${timeoutMs} ms`);
+    this.name = 'TimeoutError';
   }
 }
 
@@ -43,8 +48,10 @@ export class RoundDecidedError extends Error {
  * the outcome is certain: `quorum` successes, or so many failures that
  * quorum is out of reach; or when every node answered; or at the per-node
  * timeout, which all requests of a round share because they start together.
- * Nodes still running when the round is decided have their signal aborted
- * and are reported as `timeout` (the deadline passed) or `pending`.
+ * Nodes still running at the timeout, or when the caller aborts, have their
+ * signal aborted and are reported as `timeout` or `pending`. Nodes still
+ * running when the outcome became certain are left to finish (aborting them
+ * would only cost time on the hot path) and are reported as `pending`.
  */
 export function runRound<Reply>(spec: RoundSpec<Reply>): Promise<RoundResult> {
   const { nodes, runtime, signal, quorum } = spec;
@@ -59,7 +66,7 @@ export function runRound<Reply>(spec: RoundSpec<Reply>): Promise<RoundResult> {
     let decided = false;
     let timedOut = false;
 
-    const decide = (): void => {
+    const decide = (stragglerReason?: unknown): void => {
       if (decided) return;
       decided = true;
       runtime.clearTimer(timer);
@@ -70,7 +77,7 @@ export function runRound<Reply>(spec: RoundSpec<Reply>): Promise<RoundResult> {
           outcomes[index] = { node: nodes[index]!.name, status: timedOut ? 'timeout' : 'pending' };
         }
       }
-      if (settled < nodeCount) controller.abort(new RoundDecidedError());
+      if (stragglerReason !== undefined && settled < nodeCount) controller.abort(stragglerReason);
       resolve({ outcomes: outcomes as NodeOutcome[], successes, startedAt, elapsedMs });
     };
 
@@ -80,14 +87,16 @@ export function runRound<Reply>(spec: RoundSpec<Reply>): Promise<RoundResult> {
       settled++;
       if (outcome.status === spec.successStatus) successes++;
       else failures++;
-      const certain = !spec.waitForAll && (successes >= quorum || failures > nodeCount - quorum);
+      const certain =
+        (spec.decideEarly !== 'never' && successes >= quorum) ||
+        (spec.decideEarly === 'either' && failures > nodeCount - quorum);
       if (certain || settled === nodeCount) decide();
     };
 
-    const onCallerAbort = (): void => decide();
+    const onCallerAbort = (): void => decide(signal?.reason);
     const timer = runtime.setTimer(() => {
       timedOut = true;
-      decide();
+      decide(new NodeTimeoutError(spec.nodeTimeoutMs));
     }, spec.nodeTimeoutMs);
     if (signal?.aborted) {
       decide();

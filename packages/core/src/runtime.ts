@@ -22,10 +22,22 @@ export interface RedlockRuntime {
 }
 
 const VALUE_BYTES = 16;
+/** Random bytes are drawn for this many values at once: one crypto call, not one per lock. */
+const VALUES_PER_REFILL = 256;
+const HEX_BY_BYTE = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+const randomPool = new Uint8Array(VALUE_BYTES * VALUES_PER_REFILL);
+let poolOffset = randomPool.length;
 
-function hex(bytes: Uint8Array): string {
+/** 32 hex digits of fresh randomness; every byte of the pool is used once. */
+function randomHexValue(): string {
+  if (poolOffset === randomPool.length) {
+    globalThis.crypto.getRandomValues(randomPool);
+    poolOffset = 0;
+  }
   let out = '';
-  for (const byte of bytes) out += byte.toString(16).padStart(2, '0');
+  const end = poolOffset + VALUE_BYTES;
+  for (let index = poolOffset; index < end; index++) out += HEX_BY_BYTE[randomPool[index]!];
+  poolOffset = end;
   return out;
 }
 
@@ -36,5 +48,5 @@ export const systemRuntime: RedlockRuntime = {
   setTimer: (callback, delayMs) => setTimeout(callback, delayMs),
   clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   random: () => Math.random(),
-  randomValue: () => hex(globalThis.crypto.getRandomValues(new Uint8Array(VALUE_BYTES))),
+  randomValue: randomHexValue,
 };

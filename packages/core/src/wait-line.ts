@@ -38,6 +38,11 @@ export class WaitLine {
     this.members++;
   }
 
+  /** How many are queued now (not counting those attempting). */
+  get waiting(): number {
+    return this.waiters.length;
+  }
+
   leave(): void {
     this.members--;
     if (this.members === 0) {
@@ -223,6 +228,11 @@ export class WaitLines {
   /** The current release sequence for `lineKey`; 0, where a new line starts, when nobody waits. */
   sequence(lineKey: string): number {
     return this.lines.get(lineKey)?.sequence ?? 0;
+  }
+
+  /** How many of this instance's acquisitions are queued for `lineKey`. */
+  waiting(lineKey: string): number {
+    return this.lines.get(lineKey)?.waiting ?? 0;
   }
 
   join(lineKey: string, keys: readonly string[]): WaitLine {

@@ -59,8 +59,9 @@ describe('early decision', () => {
     expect(lock.expiration).toBe(runtime.epochNow() + 1000 - 12);
     expect(stores.slice(0, 3).every((store) => store.valueOf('r') === lock.value)).toBe(true);
 
-    // The straggler's late "yes" changes nothing and breaks nothing.
-    expect(nodes[4]!.deferred[0]!.signal?.aborted).toBe(true);
+    // The straggler is left to finish (aborting it would only cost time on
+    // the hot path); its late "yes" changes nothing and breaks nothing.
+    expect(nodes[4]!.deferred[0]!.signal?.aborted).toBe(false);
     nodes[4]!.deferred[0]!.answer();
     await flushMicrotasks();
     expect(lock.state).toBe('held');

@@ -180,4 +180,48 @@ describe('wake-ups', () => {
     expect(waitsLookalike.settled).toBe(true);
     expect(nodes[0]!.valueOf(lookalike)).toBe((waitsLookalike.value as Lock).value);
   });
+
+  it('queues a newcomer behind waiting tasks instead of letting it race the woken one', async () => {
+    const { runtime, nodes, redlock } = createCluster({ nodeCount: 3, watchable: false });
+    const holder = await runtime.runUntilSettled(redlock.acquire('r', 60_000));
+    const first = track(redlock.acquire('r', 60_000, longWait));
+    const second = track(redlock.acquire('r', 60_000, longWait));
+    await runtime.advance(10);
+
+    const callsBefore = totalCalls(nodes, 'acquire');
+    await holder.release();
+    const newcomer = track(redlock.acquire('r', 60_000, longWait));
+    await flushMicrotasks();
+
+    expect(first.settled).toBe(true);
+    // One attempt (the woken head's, on 3 nodes): the newcomer queued without trying.
+    expect(totalCalls(nodes, 'acquire') - callsBefore).toBe(3);
+    expect(second.settled).toBe(false);
+    expect(newcomer.settled).toBe(false);
+
+    await (first.value as Lock).release();
+    await flushMicrotasks();
+    expect(second.settled).toBe(true);
+    expect(newcomer.settled).toBe(false);
+    await (second.value as Lock).release();
+    await flushMicrotasks();
+    expect(newcomer.settled).toBe(true);
+    await (newcomer.value as Lock).release();
+  });
+
+  it('hands the turn over as soon as the release is sent, before the nodes answer', async () => {
+    const { runtime, nodes, redlock } = createScriptedCluster({ nodeCount: 3, watchable: false });
+    const holder = await runtime.runUntilSettled(redlock.acquire('r', 60_000));
+    const waiter = track(redlock.acquire('r', 60_000, longWait));
+    await runtime.advance(10);
+    // The release is applied on every node but its replies are held back.
+    for (const node of nodes) node.script('release', defer());
+    const releasing = track(holder.release());
+    await flushMicrotasks();
+    expect(releasing.settled).toBe(false);
+    expect(waiter.settled).toBe(true);
+    for (const node of nodes) node.deferred[0]!.answer();
+    await flushMicrotasks();
+    expect(releasing.settled).toBe(true);
+  });
 });

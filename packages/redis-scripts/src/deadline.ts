@@ -37,7 +37,9 @@ export function runWithDeadline<T>(
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (signal === undefined && timeoutMs === undefined) return run(undefined);
 
-  const deadline = new AbortController();
+  // Without a timeout of our own the caller's signal already is the deadline:
+  // hand it on rather than pay for a new controller on every command.
+  const deadline = timeoutMs === undefined ? undefined : new AbortController();
   return new Promise<T>((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const settle = () => {
@@ -49,7 +51,7 @@ export function runWithDeadline<T>(
       reject(reason);
       // After rejecting, so the caller sees our reason rather than the
       // client's own abort error.
-      deadline.abort(reason);
+      deadline?.abort(reason);
     };
     const onAbort = () => giveUp(signal?.reason);
 
@@ -59,7 +61,8 @@ export function runWithDeadline<T>(
     }
     let pending: Promise<T>;
     try {
-      pending = run(deadline.signal);
+      // Our abort listener is registered first, so the caller sees our reason.
+      pending = run(deadline === undefined ? signal : deadline.signal);
     } catch (error) {
       settle();
       reject(error);

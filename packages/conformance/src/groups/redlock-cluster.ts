@@ -125,7 +125,8 @@ function describeRedlockOf(h: Harness, nodeCount: number) {
       expect(extendedNodes, 'the keys must be extended on a quorum').toBeGreaterThanOrEqual(quorum);
 
       const report = await lock.release();
-      expect(report.releasedNodes).toBe(nodeCount);
+      // release() resolves once a quorum confirmed; the others were sent it too.
+      expect(report.releasedNodes).toBeGreaterThanOrEqual(quorum);
       const next = await other.tryAcquire(resource, 2_000);
       expect(next).not.toBeNull();
       await next?.release();
