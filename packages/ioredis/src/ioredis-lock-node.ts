@@ -24,6 +24,7 @@ import {
   releaseChannel,
   releaseScript,
   runWithDeadline,
+  type ScriptEvaluator,
   ScriptPreloader,
   withKeyPrefix,
 } from '@redlock/redis-scripts';
@@ -72,6 +73,8 @@ export class IoredisLockNode implements LockNode {
   readonly name: string;
 
   readonly #client: IoredisClient;
+  /** Built once: a new pair of closures per command is avoidable work on the hot path. */
+  readonly #evaluator: ScriptEvaluator;
   readonly #options: ResolvedNodeOptions;
   /** Prefix ioredis itself adds to KEYS (the client's `keyPrefix` option); Lua sees it, channels must too. */
   readonly #clientKeyPrefix: string;
@@ -93,6 +96,12 @@ export class IoredisLockNode implements LockNode {
       );
     }
     this.#client = client;
+    this.#evaluator = {
+      evalSha: (sha1, scriptKeys, scriptArgs) =>
+        client.evalsha(sha1, scriptKeys.length, ...scriptKeys, ...scriptArgs),
+      eval: (source, scriptKeys, scriptArgs) =>
+        client.eval(source, scriptKeys.length, ...scriptKeys, ...scriptArgs),
+    };
     this.#options = resolveNodeOptions(options);
     const clientKeyPrefix = client.options.keyPrefix;
     this.#clientKeyPrefix = typeof clientKeyPrefix === 'string' ? clientKeyPrefix : '';
@@ -257,19 +266,7 @@ export class IoredisLockNode implements LockNode {
       ((client as Redis).status === 'ready' && this.#scripts.scriptsCached);
     return runWithDeadline(
       (deadlineSignal) =>
-        evalScript(
-          {
-            evalSha: (sha1, scriptKeys, scriptArgs) =>
-              client.evalsha(sha1, scriptKeys.length, ...scriptKeys, ...scriptArgs),
-            eval: (source, scriptKeys, scriptArgs) =>
-              client.eval(source, scriptKeys.length, ...scriptKeys, ...scriptArgs),
-          },
-          script,
-          prefixed,
-          args,
-          deadlineSignal,
-          scriptCached,
-        ),
+        evalScript(this.#evaluator, script, prefixed, args, deadlineSignal, scriptCached),
       {
         signal,
         timeoutMs: this.#options.commandTimeoutMs,
