@@ -1,5 +1,9 @@
 import { InvalidArgumentError, Redlock, type RedlockOptions } from '@redlock/core';
-import { closeWithin, parseRedisUrl } from '@redlock/redis-scripts';
+import {
+  closeWithin,
+  describeInvalidCloseTimeout,
+  listClientsOrUrls,
+} from '@redlock/redis-scripts';
 import { Redis, type RedisOptions } from 'ioredis';
 import { disconnectNow } from './disconnect-now.js';
 import { type IoredisClient, IoredisLockNode } from './ioredis-lock-node.js';
@@ -69,19 +73,9 @@ export function createRedlock(
   clientsOrUrls: ClientOrUrl | readonly ClientOrUrl[] = DEFAULT_REDIS_URL,
   options: CreateRedlockOptions = {},
 ): Redlock {
-  const entries: readonly ClientOrUrl[] = Array.isArray(clientsOrUrls)
-    ? clientsOrUrls
-    : [clientsOrUrls as ClientOrUrl];
-  if (entries.length === 0) {
-    throw new InvalidArgumentError('createRedlock needs at least one client or URL');
-  }
-  for (const entry of entries) {
-    if (typeof entry === 'string' && parseRedisUrl(entry) === undefined) {
-      throw new InvalidArgumentError(
-        `not a redis:// or rediss:// URL: ${JSON.stringify(entry.replace(/\/\/[^@/]*@/, '//***@'))}`,
-      );
-    }
-  }
+  const listed = listClientsOrUrls(clientsOrUrls);
+  if ('problem' in listed) throw new InvalidArgumentError(listed.problem);
+  const { entries } = listed;
   const {
     commandTimeoutMs,
     keyPrefix,
@@ -89,15 +83,8 @@ export function createRedlock(
     closeTimeoutMs = DEFAULT_CLOSE_TIMEOUT_MS,
     ...redlockOptions
   } = options;
-  if (
-    typeof closeTimeoutMs !== 'number' ||
-    !(closeTimeoutMs >= 0) ||
-    !Number.isFinite(closeTimeoutMs)
-  ) {
-    throw new InvalidArgumentError(
-      `closeTimeoutMs must be a finite number of milliseconds >= 0, got ${String(closeTimeoutMs)}`,
-    );
-  }
+  const closeTimeoutProblem = describeInvalidCloseTimeout(closeTimeoutMs);
+  if (closeTimeoutProblem) throw new InvalidArgumentError(closeTimeoutProblem);
   const nodeOptions: IoredisLockNodeOptions = { commandTimeoutMs, keyPrefix };
 
   const owned: Redis[] = [];

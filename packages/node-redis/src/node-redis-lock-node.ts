@@ -6,23 +6,14 @@ import {
   type ReleaseListener,
 } from '@redlock/core';
 import {
-  acquireScript,
   ChannelListeners,
-  decodeAcquireReply,
-  decodeExtendReply,
-  decodeInspectReply,
-  decodeReleaseReply,
   describeCrossSlotKeys,
   describeInvalidKeys,
-  describeInvalidLockArguments,
   evalScript,
-  extendScript,
-  inspectScript,
+  lockCommands,
   preloadedScripts,
-  RELEASE_CHANNEL_PREFIX,
   type RedisScript,
   releaseChannel,
-  releaseScript,
   runWithDeadline,
   ScriptPreloader,
   withKeyPrefix,
@@ -82,6 +73,10 @@ export class NodeRedisLockNode implements LockNode {
 
   readonly #client: NodeRedisClient;
   readonly #options: ResolvedNodeOptions;
+  readonly #commands = lockCommands(
+    (script, keys, args, signal) => this.#run(script, keys, args, signal),
+    (problem) => new InvalidArgumentError(problem),
+  );
   /** The node's own pub/sub connection and its listeners, from the first watch() to close(). */
   #pubSub: PubSub | undefined;
   /** Loads the scripts on every new connection of a single-server client; a cluster has many servers and none. */
@@ -153,36 +148,30 @@ export class NodeRedisLockNode implements LockNode {
     );
   }
 
-  async acquire(
+  acquire(
     keys: readonly string[],
     value: string,
     ttlMs: number,
     signal?: AbortSignal,
   ): Promise<AcquireReply> {
-    invalid(describeInvalidLockArguments(keys, value, ttlMs));
-    const reply = await this.#run(acquireScript, keys, [value, String(ttlMs)], signal);
-    return decodeAcquireReply(reply);
+    return this.#commands.acquire(keys, value, ttlMs, signal);
   }
 
-  async extend(
+  extend(
     keys: readonly string[],
     value: string,
     ttlMs: number,
     signal?: AbortSignal,
   ): Promise<boolean> {
-    invalid(describeInvalidLockArguments(keys, value, ttlMs));
-    return decodeExtendReply(await this.#run(extendScript, keys, [value, String(ttlMs)], signal));
+    return this.#commands.extend(keys, value, ttlMs, signal);
   }
 
-  async release(keys: readonly string[], value: string, signal?: AbortSignal): Promise<number> {
-    invalid(describeInvalidLockArguments(keys, value));
-    const reply = await this.#run(releaseScript, keys, [value, RELEASE_CHANNEL_PREFIX], signal);
-    return decodeReleaseReply(reply, keys.length);
+  release(keys: readonly string[], value: string, signal?: AbortSignal): Promise<number> {
+    return this.#commands.release(keys, value, signal);
   }
 
-  async inspect(keys: readonly string[]): Promise<KeyState[]> {
-    invalid(describeInvalidKeys(keys));
-    return decodeInspectReply(await this.#run(inspectScript, keys, [], undefined), keys.length);
+  inspect(keys: readonly string[]): Promise<KeyState[]> {
+    return this.#commands.inspect(keys);
   }
 
   /**

@@ -1,5 +1,6 @@
 export { closeWithin } from './bounded-close.js';
 export { ChannelListeners, type ChannelTransport } from './channel-listeners.js';
+export { describeInvalidCloseTimeout, listClientsOrUrls } from './create-redlock-arguments.js';
 export { CommandTimeoutError, type DeadlineOptions, runWithDeadline } from './deadline.js';
 export {
   type AcquireScriptReply,
@@ -16,6 +17,7 @@ export {
   describeInvalidTtl,
   describeInvalidValue,
 } from './lock-arguments.js';
+export { type LockCommands, lockCommands, type ScriptRunner } from './lock-commands.js';
 export {
   acquireScript,
   extendScript,
