@@ -17,3 +17,13 @@ export {
 } from './options.js';
 export { type LockRoutine, Redlock } from './redlock.js';
 export { type RedlockRuntime, systemRuntime } from './runtime.js';
+export {
+  describeValue,
+  MAX_TIMER_MS,
+  type TimerRule,
+  validateKeys,
+  validateLockArguments,
+  validateLockValue,
+  validateTimerMs,
+  validateTtl,
+} from './validate.js';

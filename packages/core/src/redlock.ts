@@ -20,12 +20,12 @@ import { retryDelayMs } from './retry.js';
 import { type RoundResult, runRound } from './round.js';
 import { type RedlockRuntime, systemRuntime } from './runtime.js';
 import {
-  MAX_TIMER_MS,
   validateNodes,
   validateNumber,
   validateQuorum,
   validateResources,
   validateSignal,
+  validateTimerMs,
   validateTtl,
 } from './validate.js';
 import { lineKeyOf, type WaitLine, WaitLines } from './wait-line.js';
@@ -83,18 +83,14 @@ export class Redlock implements AsyncDisposable {
         max: 0.5,
       },
     );
-    this.nodeTimeoutMs = validateNumber(
+    this.nodeTimeoutMs = validateTimerMs(
       'nodeTimeoutMs',
       options.nodeTimeoutMs ?? defaultOptions.nodeTimeoutMs,
-      {
-        min: 1,
-        max: MAX_TIMER_MS,
-      },
+      { min: 1 },
     );
-    this.automaticExtensionThreshold = validateNumber(
+    this.automaticExtensionThreshold = validateTimerMs(
       'automaticExtensionThreshold',
       options.automaticExtensionThreshold ?? defaultOptions.automaticExtensionThreshold,
-      { min: 0, max: MAX_TIMER_MS },
     );
     this.#defaults = validateRetryPlan({
       retryCount: options.retryCount ?? defaultOptions.retryCount,
@@ -200,10 +196,9 @@ export class Redlock implements AsyncDisposable {
     if (options === null || typeof options !== 'object') {
       throw new InvalidArgumentError('options must be an object');
     }
-    const threshold = validateNumber(
+    const threshold = validateTimerMs(
       'automaticExtensionThreshold',
       options.automaticExtensionThreshold ?? this.automaticExtensionThreshold,
-      { min: 0, max: MAX_TIMER_MS },
     );
     const keys = validateResources(resources);
     validateTtl(ttlMs);
@@ -430,11 +425,11 @@ function validateRetryPlan(plan: Omit<RetryPlan, 'signal'>): Omit<RetryPlan, 'si
   });
   return {
     retryCount: retryCount === Number.POSITIVE_INFINITY ? -1 : retryCount,
-    retryDelay: validateNumber('retryDelay', plan.retryDelay, { min: 0, max: MAX_TIMER_MS }),
-    retryJitter: validateNumber('retryJitter', plan.retryJitter, { min: 0, max: MAX_TIMER_MS }),
+    retryDelay: validateTimerMs('retryDelay', plan.retryDelay),
+    retryJitter: validateTimerMs('retryJitter', plan.retryJitter),
     waitTimeoutMs:
       plan.waitTimeoutMs === undefined
         ? undefined
-        : validateNumber('waitTimeoutMs', plan.waitTimeoutMs, { min: 0, max: MAX_TIMER_MS }),
+        : validateTimerMs('waitTimeoutMs', plan.waitTimeoutMs),
   };
 }

@@ -1,5 +1,158 @@
+/**
+ * Every argument check of `@redlock/*`, in one place. Core uses them before
+ * any node is touched; adapters (memory, the Redis nodes) use the exported
+ * ones for the arguments of their own `LockNode` methods and options, so a
+ * value that core accepts is never refused by a node, and the other way round.
+ *
+ * Each check returns the value it accepted (normalised where it says so) and
+ * throws an {@link InvalidArgumentError} naming the argument and what it got.
+ *
+ * @module
+ */
 import { InvalidArgumentError } from './errors.js';
 import type { LockNode } from './lock-node.js';
+
+/**
+ * The longest delay Node.js timers keep, 2^31 - 1 ms (about 24.8 days).
+ * `setTimeout` clamps a larger delay to 1 ms, so any option that ends up in
+ * a timer (a TTL that is auto-extended, a command or close timeout, a
+ * latency) must not exceed it.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * A short, credential-free description of a bad input for error messages:
+ * `"abc" (string)`, `-1 (number)`, `null`, `an array of length 3`, `object`.
+ * Long strings are cut at 40 characters.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    return value.length > 40 ? `"${value.slice(0, 40)}..." (string)` : `"${value}" (string)`;
+  }
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
+    return `${String(value)} (${typeof value})`;
+  }
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  return typeof value;
+}
+
+/** Options of {@link validateTimerMs}. */
+export interface TimerRule {
+  /** Smallest accepted value (inclusive). Default `0`. */
+  readonly min?: number;
+  /** Only whole milliseconds (e.g. a Redis `PX`). Default `false`. */
+  readonly integer?: boolean;
+}
+
+/**
+ * A duration that ends up in a timer: a finite number of milliseconds in
+ * `[min, MAX_TIMER_MS]` (both inclusive), optionally whole. Returns it.
+ *
+ * ```ts
+ * const closeTimeoutMs = validateTimerMs('closeTimeoutMs', options.closeTimeoutMs ?? 1000);
+ * const commandTimeoutMs = validateTimerMs('commandTimeoutMs', value, { min: 1 });
+ * ```
+ *
+ * @throws {InvalidArgumentError} `name must be a finite number of milliseconds >= min, got ...`
+ *   or `name must be at most 2147483647 ms ..., got ...`.
+ */
+export function validateTimerMs(name: string, value: unknown, rule: TimerRule = {}): number {
+  const { min = 0, integer = false } = rule;
+  const kind = integer ? 'an integer number' : 'a finite number';
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    (integer && !Number.isInteger(value)) ||
+    value < min
+  ) {
+    throw new InvalidArgumentError(
+      `${name} must be ${kind} of milliseconds >= ${min}, got ${describeValue(value)}`,
+    );
+  }
+  if (value > MAX_TIMER_MS) {
+    throw new InvalidArgumentError(
+      `${name} must be at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest timer Node.js keeps), got ${value}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * A TTL: a positive whole number of milliseconds that fits a timer (core
+ * extends locks with timers, so a longer TTL could never be kept alive).
+ *
+ * @throws {InvalidArgumentError}
+ */
+export function validateTtl(ttlMs: unknown, name = 'ttlMs'): number {
+  if (typeof ttlMs !== 'number' || !Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
+    throw new InvalidArgumentError(
+      `${name} must be a positive integer number of milliseconds, got ${describeValue(ttlMs)}`,
+    );
+  }
+  return validateTimerMs(name, ttlMs, { min: 1, integer: true });
+}
+
+/**
+ * The `keys` of a `LockNode` call: a non-empty array of non-empty strings.
+ * (Core hands nodes what {@link validateResources} accepted, so this only
+ * refuses what a direct caller of a node got wrong.)
+ *
+ * @throws {InvalidArgumentError}
+ */
+export function validateKeys(keys: unknown): readonly string[] {
+  if (!Array.isArray(keys) || keys.length === 0) {
+    throw new InvalidArgumentError(
+      `keys must be a non-empty array of strings, got ${describeValue(keys)}`,
+    );
+  }
+  for (let index = 0; index < keys.length; index++) {
+    const key: unknown = keys[index];
+    if (typeof key !== 'string' || key.length === 0) {
+      throw new InvalidArgumentError(
+        `keys[${index}] must be a non-empty string, got ${describeValue(key)}`,
+      );
+    }
+  }
+  return keys as readonly string[];
+}
+
+/**
+ * The lock `value` of a `LockNode` call: a non-empty string.
+ *
+ * @throws {InvalidArgumentError}
+ */
+export function validateLockValue(value: unknown): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new InvalidArgumentError(`value must be a non-empty string, got ${describeValue(value)}`);
+  }
+  return value;
+}
+
+/**
+ * The arguments of `LockNode.acquire` / `extend` (with `ttlMs`) or `release`
+ * (without): {@link validateKeys}, {@link validateLockValue}, {@link validateTtl}.
+ *
+ * @throws {InvalidArgumentError} on the first bad argument.
+ */
+export function validateLockArguments(
+  keys: unknown,
+  value: unknown,
+  ...ttlMs: [] | [unknown]
+): void {
+  validateKeys(keys);
+  validateLockValue(value);
+  if (ttlMs.length === 1) validateTtl(ttlMs[0]);
+}
+
+/** An optional `AbortSignal`. @throws {InvalidArgumentError} */
+export function validateSignal(signal: unknown): AbortSignal | undefined {
+  if (signal === undefined) return undefined;
+  if (!(signal instanceof AbortSignal)) {
+    throw new InvalidArgumentError(`signal must be an AbortSignal, got ${describeValue(signal)}`);
+  }
+  return signal;
+}
 
 /** Normalise `resources` to a non-empty list of distinct, non-empty strings. */
 export function validateResources(resources: unknown): readonly string[] {
@@ -24,24 +177,6 @@ export function validateResources(resources: unknown): readonly string[] {
   }
   return list.slice();
 }
-
-/** A TTL must be a positive whole number of milliseconds that fits a timer. */
-export function validateTtl(ttlMs: unknown): number {
-  if (typeof ttlMs !== 'number' || !Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
-    throw new InvalidArgumentError(
-      `ttlMs must be a positive integer number of milliseconds, got ${describeValue(ttlMs)}`,
-    );
-  }
-  // setTimeout clamps larger delays to 1 ms, which would break auto-extension.
-  if (ttlMs > MAX_TIMER_MS) {
-    throw new InvalidArgumentError(
-      `ttlMs must be at most ${MAX_TIMER_MS} (about 24.8 days), got ${ttlMs}`,
-    );
-  }
-  return ttlMs;
-}
-
-export const MAX_TIMER_MS = 2_147_483_647;
 
 export function validateNodes(nodes: unknown): readonly LockNode[] {
   if (!Array.isArray(nodes) || nodes.length === 0) {
@@ -93,7 +228,7 @@ export function validateQuorum(quorum: unknown, nodeCount: number): number {
   return quorum;
 }
 
-/** A finite number within [min, max) or [min, max]. */
+/** A finite number within `[min, max]`, both inclusive (or `>= min` without `max`). */
 export function validateNumber(
   name: string,
   value: unknown,
@@ -120,24 +255,4 @@ interface NumberRule {
   max?: number;
   integer?: boolean;
   allowInfinity?: boolean;
-}
-
-export function validateSignal(signal: unknown): AbortSignal | undefined {
-  if (signal === undefined) return undefined;
-  if (!(signal instanceof AbortSignal)) {
-    throw new InvalidArgumentError(`signal must be an AbortSignal, got ${describeValue(signal)}`);
-  }
-  return signal;
-}
-
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') {
-    return value.length > 40 ? `"${value.slice(0, 40)}..." (string)` : `"${value}" (string)`;
-  }
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
-    return `${String(value)} (${typeof value})`;
-  }
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  return typeof value;
 }

@@ -4,6 +4,9 @@ import {
   type KeyState,
   type LockNode,
   type ReleaseListener,
+  validateKeys,
+  validateLockArguments,
+  validateTimerMs,
 } from '@redlock/core';
 import { type MemoryClock, MemoryStore } from './memory-store.js';
 
@@ -81,9 +84,7 @@ export class MemoryLockNode implements LockNode {
     ttlMs: number,
     signal?: AbortSignal,
   ): Promise<AcquireReply> {
-    checkKeys(keys);
-    checkValue(value);
-    checkTtl(ttlMs);
+    validateLockArguments(keys, value, ttlMs);
     return this.#call(signal, () => this.store.acquire(keys, value, ttlMs));
   }
 
@@ -93,25 +94,22 @@ export class MemoryLockNode implements LockNode {
     ttlMs: number,
     signal?: AbortSignal,
   ): Promise<boolean> {
-    checkKeys(keys);
-    checkValue(value);
-    checkTtl(ttlMs);
+    validateLockArguments(keys, value, ttlMs);
     return this.#call(signal, () => this.store.extend(keys, value, ttlMs));
   }
 
   async release(keys: readonly string[], value: string, signal?: AbortSignal): Promise<number> {
-    checkKeys(keys);
-    checkValue(value);
+    validateLockArguments(keys, value);
     return this.#call(signal, () => this.store.release(keys, value));
   }
 
   async inspect(keys: readonly string[]): Promise<KeyState[]> {
-    checkKeys(keys);
+    validateKeys(keys);
     return this.#call(undefined, () => this.store.inspect(keys));
   }
 
   async watch(keys: readonly string[], onRelease: ReleaseListener): Promise<() => Promise<void>> {
-    checkKeys(keys);
+    validateKeys(keys);
     if (typeof onRelease !== 'function') {
       throw new InvalidArgumentError('onRelease must be a function');
     }
@@ -145,12 +143,8 @@ export class MemoryLockNode implements LockNode {
 
   /** Delay each reply by `latencyMs` from now on; `0` for none. */
   setLatency(latencyMs: number): void {
-    if (typeof latencyMs !== 'number' || !Number.isFinite(latencyMs) || latencyMs < 0) {
-      throw new InvalidArgumentError(
-        `latencyMs must be a finite number >= 0, got ${describe(latencyMs)}`,
-      );
-    }
-    this.#latencyMs = latencyMs;
+    // It ends up in setTimeout, which would clamp more than 2^31 - 1 ms to 1 ms.
+    this.#latencyMs = validateTimerMs('latencyMs', latencyMs);
   }
 
   /** Lose every key of the store, as a restart without persistence. */
@@ -194,41 +188,4 @@ function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
     }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-function checkKeys(keys: unknown): void {
-  if (!Array.isArray(keys) || keys.length === 0) {
-    throw new InvalidArgumentError(
-      `keys must be a non-empty array of strings, got ${describe(keys)}`,
-    );
-  }
-  keys.forEach((key: unknown, index) => {
-    if (typeof key !== 'string' || key.length === 0) {
-      throw new InvalidArgumentError(
-        `keys[${index}] must be a non-empty string, got ${describe(key)}`,
-      );
-    }
-  });
-}
-
-function checkValue(value: unknown): void {
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new InvalidArgumentError(`value must be a non-empty string, got ${describe(value)}`);
-  }
-}
-
-function checkTtl(ttlMs: unknown): void {
-  if (typeof ttlMs !== 'number' || !Number.isSafeInteger(ttlMs) || ttlMs <= 0) {
-    throw new InvalidArgumentError(
-      `ttlMs must be a positive integer number of milliseconds, got ${describe(ttlMs)}`,
-    );
-  }
-}
-
-function describe(input: unknown): string {
-  if (input === null) return 'null';
-  if (Array.isArray(input)) return `an array of length ${input.length}`;
-  if (typeof input === 'string') return JSON.stringify(input);
-  if (typeof input === 'number') return String(input);
-  return typeof input;
 }

@@ -171,6 +171,16 @@ describe('MemoryLockNode', () => {
     it('refuses a negative latency', () => {
       expect(() => new MemoryLockNode({ latencyMs: -1 })).toThrow(InvalidArgumentError);
     });
+
+    // setTimeout clamps a delay above 2^31 - 1 ms to 1 ms: such a latency would
+    // silently become "no latency" instead of "never answers in time".
+    it('refuses a latency longer than a timer can wait, naming the limit', () => {
+      expect(() => new MemoryLockNode({ latencyMs: 2 ** 31 })).toThrow(
+        /latencyMs must be at most 2147483647 ms/,
+      );
+      expect(() => new MemoryLockNode().setLatency(2 ** 31)).toThrow(InvalidArgumentError);
+      expect(new MemoryLockNode({ latencyMs: 2 ** 31 - 1 }).name).toMatch(/^memory:/);
+    });
   });
 
   describe('abort signals', () => {
