@@ -34,3 +34,13 @@ export class RedisReplyError extends Error {
 export class RedisCommandTimeoutError extends Error {
   override readonly name = 'RedisCommandTimeoutError';
 }
+
+/** `openssl` is not installed, so no test certificates can be made; the message names the package. */
+export class OpensslMissingError extends Error {
+  override readonly name = 'OpensslMissingError';
+  constructor() {
+    super(
+      'openssl not found on PATH: install it with "apt-get install -y openssl" (Debian/Ubuntu) or "brew install openssl" (macOS)',
+    );
+  }
+}

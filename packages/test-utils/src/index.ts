@@ -1,4 +1,5 @@
 export {
+  OpensslMissingError,
   RedisCommandTimeoutError,
   RedisReplyError,
   RedisServerMissingError,
@@ -13,11 +14,17 @@ export {
   startRedisCluster,
 } from './redis-cluster.js';
 export {
+  type RedisSentinelHandle,
+  type RedisSentinelOptions,
+  startRedisSentinel,
+} from './redis-sentinel.js';
+export {
   RedisServer,
   type RedisServerOptions,
   startRedisServer,
   startRedisServers,
   stopRedisServers,
+  type TlsServerFiles,
 } from './redis-server.js';
 export {
   type RedisAddress,
@@ -26,3 +33,8 @@ export {
   sendCommand,
 } from './resp-connection.js';
 export { type RespArgument, type RespReply, replyToText } from './resp-protocol.js';
+export {
+  createTestCertificates,
+  type TestCertificateOptions,
+  type TestCertificates,
+} from './test-certificates.js';

@@ -29,6 +29,29 @@ export interface RedisServerOptions {
    * when another process takes the chosen port first.
    */
   preferredPort?: number;
+  /**
+   * Also listen for TLS on a second free port ({@link RedisServer.tlsPort},
+   * {@link RedisServer.tlsUrl}) with these files, e.g. from
+   * `createTestCertificates()`. The plain port stays open for the harness
+   * (`command()`, `send()`), so tests can inspect the server either way.
+   */
+  tls?: TlsServerFiles;
+  /** With `tls`: whether clients must present a certificate (`--tls-auth-clients`). Default `'no'`. */
+  tlsAuthClients?: 'yes' | 'no' | 'optional';
+  /**
+   * The text of a config file, written to `redis.conf` in the server's temp
+   * dir and passed as the first argument (before the command-line options).
+   * Sentinel needs one: it rewrites its config file with what it learns.
+   * Kept across `restart()`.
+   */
+  config?: string;
+}
+
+/** The PEM files a TLS server needs (a `TestCertificates` has them). */
+export interface TlsServerFiles {
+  readonly caFile: string;
+  readonly certFile: string;
+  readonly keyFile: string;
 }
 
 const HOST = '127.0.0.1';
@@ -51,6 +74,7 @@ export class RedisServer {
 
   private constructor(
     private currentPort: number,
+    private readonly currentTlsPort: number | undefined,
     /** The server's temp dir (its `--dir`); removed by `stop()`. */
     readonly dir: string,
     private readonly binary: string,
@@ -69,7 +93,9 @@ export class RedisServer {
         attempt === 1 && options.preferredPort !== undefined
           ? options.preferredPort
           : await getFreePort(HOST);
-      const server = new RedisServer(port, dir, binary, options);
+      // A fresh TLS port per attempt too: either port may be the one taken meanwhile.
+      const tlsPort = options.tls ? await getFreePort(HOST) : undefined;
+      const server = new RedisServer(port, tlsPort, dir, binary, options);
       try {
         await server.launch();
         return server;
@@ -90,6 +116,17 @@ export class RedisServer {
   /** `redis://127.0.0.1:PORT`, for clients. */
   get url(): string {
     return `redis://${HOST}:${this.currentPort}`;
+  }
+
+  /** The TLS port, when started with `tls`; kept across `restart()`. */
+  get tlsPort(): number {
+    if (this.currentTlsPort === undefined) throw new Error(`${this.url} was started without tls`);
+    return this.currentTlsPort;
+  }
+
+  /** `rediss://127.0.0.1:TLS_PORT`, when started with `tls`. */
+  get tlsUrl(): string {
+    return `rediss://${HOST}:${this.tlsPort}`;
   }
 
   /** The process id, while a process exists. */
@@ -215,8 +252,13 @@ export class RedisServer {
    * from that one would make two tests share a server without noticing.
    */
   private async launch(): Promise<void> {
+    const configFile = path.join(this.dir, 'redis.conf');
+    if (this.options.config !== undefined && !fs.existsSync(configFile)) {
+      fs.writeFileSync(configFile, this.options.config);
+    }
     // biome-ignore format: one option and its value per line
     const args = [
+      ...(this.options.config !== undefined ? [configFile] : []),
       '--port', String(this.currentPort),
       '--bind', HOST,
       '--dir', this.dir,
@@ -225,6 +267,7 @@ export class RedisServer {
       '--appendonly', 'no',
       '--daemonize', 'no',
       '--enable-debug-command', 'local',
+      ...this.tlsArgs(),
       ...(this.options.args ?? []),
     ];
     fs.rmSync(path.join(this.dir, 'redis.log'), { force: true });
@@ -289,6 +332,19 @@ export class RedisServer {
       `redis-server on port ${this.currentPort} did not answer within ${startTimeoutMs} ms`,
       logTail,
     );
+  }
+
+  private tlsArgs(): string[] {
+    const files = this.options.tls;
+    if (!files || this.currentTlsPort === undefined) return [];
+    // biome-ignore format: one option and its value per line
+    return [
+      '--tls-port', String(this.currentTlsPort),
+      '--tls-cert-file', files.certFile,
+      '--tls-key-file', files.keyFile,
+      '--tls-ca-cert-file', files.caFile,
+      '--tls-auth-clients', this.options.tlsAuthClients ?? 'no',
+    ];
   }
 
   /** The `process_id` of the redis-server answering on the port, if one does. */

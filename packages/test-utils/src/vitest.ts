@@ -9,11 +9,17 @@ import {
   startRedisCluster,
 } from './redis-cluster.js';
 import {
+  type RedisSentinelHandle,
+  type RedisSentinelOptions,
+  startRedisSentinel,
+} from './redis-sentinel.js';
+import {
   type RedisServer,
   type RedisServerOptions,
   startRedisServers,
   stopRedisServers,
 } from './redis-server.js';
+import { createTestCertificates, type TestCertificates } from './test-certificates.js';
 
 /** Time allowed for starting servers or a cluster in `beforeAll`. */
 const SETUP_TIMEOUT_MS = 30_000;
@@ -70,6 +76,60 @@ export function useRedisCluster(options?: RedisClusterOptions): {
       if (!cluster)
         throw new Error('useRedisCluster: the cluster starts in beforeAll; read it inside a test');
       return cluster;
+    },
+  };
+}
+
+/**
+ * Starts a Sentinel group (master, replicas, sentinels) before the tests and
+ * stops it after; `group` throws if read before `beforeAll`.
+ */
+export function useRedisSentinel(options?: RedisSentinelOptions): {
+  readonly group: RedisSentinelHandle;
+} {
+  let group: RedisSentinelHandle | undefined;
+  beforeAll(
+    async () => {
+      group = await startRedisSentinel(options);
+    },
+    SETUP_TIMEOUT_MS + (options?.readyTimeoutMs ?? 0),
+  );
+  afterAll(async () => {
+    await group?.stop();
+  }, SETUP_TIMEOUT_MS);
+  return {
+    get group() {
+      if (!group)
+        throw new Error('useRedisSentinel: the group starts in beforeAll; read it inside a test');
+      return group;
+    },
+  };
+}
+
+/**
+ * Makes test certificates and starts `count` servers that also listen for
+ * TLS (`server.tlsUrl`) before the tests; stops them and removes the
+ * certificates after. `certificates` throws if read before `beforeAll`.
+ */
+export function useTlsRedisServers(
+  count: number,
+  options?: Omit<RedisServerOptions, 'tls'>,
+): { readonly servers: RedisServer[]; readonly certificates: TestCertificates } {
+  const servers: RedisServer[] = [];
+  let certificates: TestCertificates | undefined;
+  beforeAll(async () => {
+    certificates = await createTestCertificates();
+    servers.push(...(await startRedisServers(count, { ...options, tls: certificates })));
+  }, SETUP_TIMEOUT_MS);
+  afterAll(async () => {
+    await stopRedisServers(servers.splice(0));
+    await certificates?.remove();
+  }, SETUP_TIMEOUT_MS);
+  return {
+    servers,
+    get certificates() {
+      if (!certificates) throw new Error('useTlsRedisServers: certificates are made in beforeAll');
+      return certificates;
     },
   };
 }
