@@ -1,5 +1,11 @@
 import type { RedisServer } from '@redlock/test-utils';
 
+/**
+ * Where a server listens: all a contender needs. Workers of the multi-process
+ * scenarios get it over IPC, without the parent's `RedisServer` handles.
+ */
+export type ServerAddress = Pick<RedisServer, 'host' | 'port' | 'url'>;
+
 /** Gives the lock back; resolves once the implementation considers it released. */
 export type Release = () => Promise<unknown>;
 
@@ -31,5 +37,5 @@ export interface Contender {
   /** How its settings map onto the shared ones (per-node timeout, retries), for the docs. */
   readonly settingsNote: string;
   /** Connects its own clients (one per server) and resolves once they are ready. */
-  open(servers: readonly RedisServer[]): Promise<LockSession>;
+  open(servers: readonly ServerAddress[]): Promise<LockSession>;
 }

@@ -5,6 +5,8 @@
  */
 import { defaultReportPath, writeReport } from './bench-report.js';
 import { parseCliOptions, USAGE, UsageError } from './cli-options.js';
+import { runWorker } from './multi-process/worker.js';
+import { WORKER_ROLE, WORKER_ROLE_ENV } from './multi-process/worker-protocol.js';
 import { formatScenario } from './report/scenario-table.js';
 import { formatTargets } from './report/target-table.js';
 import { runBench } from './run-bench.js';
@@ -37,16 +39,26 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n\n${USAGE}\n`);
-      process.exit(2);
-    }
-    process.stderr.write(
-      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    );
+if (process.env[WORKER_ROLE_ENV] === WORKER_ROLE) {
+  // The multi-process scenarios start this same file once per worker process.
+  runWorker().catch((error: unknown) => {
+    process.stderr.write(`bench worker failed: ${describeFailure(error)}\n`);
     process.exit(1);
-  },
-);
+  });
+} else {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (error instanceof UsageError) {
+        process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+        process.exit(2);
+      }
+      process.stderr.write(`bench failed: ${describeFailure(error)}\n`);
+      process.exit(1);
+    },
+  );
+}
+
+function describeFailure(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

@@ -10,7 +10,9 @@ import type { BenchContext, ScenarioId, ScenarioResult } from './scenario.js';
 import { runContended } from './scenarios/contended.js';
 import { runCoreOverhead } from './scenarios/core-overhead.js';
 import { runDegraded } from './scenarios/degraded.js';
+import { runManyKeys } from './scenarios/many-keys.js';
 import { runMemory } from './scenarios/memory.js';
+import { runMultiProcess } from './scenarios/multi-process.js';
 import { runMultiResource } from './scenarios/multi-resource.js';
 import { runUncontended } from './scenarios/uncontended.js';
 import { FULL_PLAN, LOCK_SETTINGS, QUICK_PLAN, type RunPlan } from './settings.js';
@@ -22,6 +24,15 @@ const RUNNERS: Record<ScenarioId, (context: BenchContext) => Promise<ScenarioRes
   contended: runContended,
   degraded: runDegraded,
   memory: runMemory,
+  'many-keys': runManyKeys,
+  'multi-process-2': (context) =>
+    runMultiProcess(context, { id: 'multi-process-2', processes: 2, keys: 1, skew: 0 }),
+  'multi-process-6': (context) =>
+    runMultiProcess(context, { id: 'multi-process-6', processes: 6, keys: 1, skew: 0 }),
+  'multi-process-12': (context) =>
+    runMultiProcess(context, { id: 'multi-process-12', processes: 12, keys: 1, skew: 0 }),
+  'multi-process-mixed': (context) =>
+    runMultiProcess(context, { id: 'multi-process-mixed', processes: 6, keys: 16, skew: 1 }),
 };
 
 /** The order scenarios run in: cheap ones first, the memory run (which forces GCs) last. */
@@ -29,7 +40,12 @@ const RUN_ORDER: readonly ScenarioId[] = [
   'core-overhead',
   'uncontended',
   'multi-resource',
+  'many-keys',
   'contended',
+  'multi-process-2',
+  'multi-process-6',
+  'multi-process-12',
+  'multi-process-mixed',
   'degraded',
   'memory',
 ];

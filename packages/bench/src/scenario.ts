@@ -9,6 +9,11 @@ export const SCENARIO_IDS = [
   'degraded',
   'core-overhead',
   'memory',
+  'many-keys',
+  'multi-process-2',
+  'multi-process-6',
+  'multi-process-12',
+  'multi-process-mixed',
 ] as const;
 
 export type ScenarioId = (typeof SCENARIO_IDS)[number];

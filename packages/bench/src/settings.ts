@@ -48,6 +48,15 @@ export interface RunPlan {
   readonly memoryCycles: number;
   readonly memoryRedisCycles: number;
   readonly memoryWarmupCycles: number;
+  /** Concurrent lockers, each cycling on a key of its own, in the many-keys scenario. */
+  readonly manyKeysLockers: number;
+  readonly manyKeysMsPerRound: number;
+  /** Rounds of each multi-process scenario; every contender runs in fresh processes each round. */
+  readonly multiProcessRounds: number;
+  readonly multiProcessWarmupMs: number;
+  readonly multiProcessMsPerRound: number;
+  /** How long an acquisition in flight at the window's end may still finish before it is cut off. */
+  readonly multiProcessGraceMs: number;
 }
 
 export const FULL_PLAN: RunPlan = {
@@ -69,6 +78,12 @@ export const FULL_PLAN: RunPlan = {
   memoryCycles: 1_000_000,
   memoryRedisCycles: 100_000,
   memoryWarmupCycles: 10_000,
+  manyKeysLockers: 64,
+  manyKeysMsPerRound: 400,
+  multiProcessRounds: 2,
+  multiProcessWarmupMs: 500,
+  multiProcessMsPerRound: 2_000,
+  multiProcessGraceMs: 2_000,
 };
 
 export const QUICK_PLAN: RunPlan = {
@@ -86,4 +101,9 @@ export const QUICK_PLAN: RunPlan = {
   memoryCycles: 50_000,
   memoryRedisCycles: 2_000,
   memoryWarmupCycles: 1_000,
+  manyKeysMsPerRound: 300,
+  multiProcessRounds: 1,
+  multiProcessWarmupMs: 300,
+  multiProcessMsPerRound: 700,
+  multiProcessGraceMs: 1_000,
 };

@@ -1,6 +1,7 @@
 import { Redlock } from '@redlock/core';
 import { IoredisLockNode } from '@redlock/ioredis';
 import type { Contender } from '../contender.js';
+import { instrumentNode } from '../instrumentation.js';
 import { closeIoredisClients, connectIoredisClients } from '../redis-clients.js';
 import { LOCK_SETTINGS } from '../settings.js';
 import { OURS_SETTINGS_NOTE, oursRedlockOptions } from './ours-options.js';
@@ -16,7 +17,7 @@ export const oursIoredis: Contender = {
   async open(servers) {
     const clients = await connectIoredisClients(servers);
     const redlock = new Redlock(
-      clients.map((client) => new IoredisLockNode(client)),
+      clients.map((client, index) => instrumentNode(new IoredisLockNode(client), index)),
       oursRedlockOptions,
     );
     return {

@@ -2,6 +2,7 @@ import { Redlock } from '@redlock/core';
 import { NodeRedisLockNode } from '@redlock/node-redis';
 import { createClient } from 'redis';
 import type { Contender } from '../contender.js';
+import { instrumentNode } from '../instrumentation.js';
 import { LOCK_SETTINGS } from '../settings.js';
 import { OURS_SETTINGS_NOTE, oursRedlockOptions } from './ours-options.js';
 
@@ -27,7 +28,7 @@ export const oursNodeRedis: Contender = {
       throw error;
     }
     const redlock = new Redlock(
-      clients.map((client) => new NodeRedisLockNode(client)),
+      clients.map((client, index) => instrumentNode(new NodeRedisLockNode(client), index)),
       oursRedlockOptions,
     );
     return {
