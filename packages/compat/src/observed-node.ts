@@ -1,0 +1,74 @@
+import type { AcquireReply, LockNode } from '@redlock/core';
+import { appliedTo, asError } from './execution-stats.js';
+
+/** One server's answer to one request, as a node-redlock vote. */
+export type Vote = { readonly for: true } | { readonly for: false; readonly error: Error };
+
+export type Operation = 'acquire' | 'extend' | 'release';
+
+/** Hears every vote as it comes in. */
+export interface VoteListener {
+  /** A vote against, the moment it is known (node-redlock's `error` event). */
+  onVoteAgainst(error: Error, nodeIndex: number): void;
+  /** A request was sent; `vote` settles (never rejects) with the server's answer. */
+  onRequest(operation: Operation, value: string, nodeIndex: number, vote: Promise<Vote>): void;
+}
+
+/**
+ * A `LockNode` that reports each request's vote, wrapped around the Redis
+ * node of one client.
+ *
+ * `watch` and `close` are left out on purpose: waking on releases needs a
+ * pub/sub connection of our own, and node-redlock apps end by quitting their
+ * own clients, so such a connection would keep their process alive.
+ */
+export function observedNode(node: LockNode, nodeIndex: number, listener: VoteListener): LockNode {
+  function observe<T>(
+    operation: Operation,
+    value: string,
+    request: Promise<T>,
+    voteOf: (reply: T) => Vote,
+  ): Promise<T> {
+    const vote = request.then(
+      voteOf,
+      (error: unknown): Vote => ({
+        for: false,
+        error: asError(error),
+      }),
+    );
+    listener.onRequest(operation, value, nodeIndex, vote);
+    void vote.then((settled) => {
+      if (!settled.for) listener.onVoteAgainst(settled.error, nodeIndex);
+    });
+    return request;
+  }
+
+  return {
+    name: node.name,
+    acquire(keys, value, ttlMs, signal) {
+      return observe(
+        'acquire',
+        value,
+        node.acquire(keys, value, ttlMs, signal),
+        (reply: AcquireReply) =>
+          reply.acquired ? { for: true } : { for: false, error: appliedTo(0, keys.length) },
+      );
+    },
+    extend(keys, value, ttlMs, signal) {
+      return observe(
+        'extend',
+        value,
+        node.extend(keys, value, ttlMs, signal),
+        (extended: boolean) =>
+          extended ? { for: true } : { for: false, error: appliedTo(0, keys.length) },
+      );
+    },
+    release(keys, value, signal) {
+      return observe('release', value, node.release(keys, value, signal), (deleted: number) =>
+        deleted === keys.length
+          ? { for: true }
+          : { for: false, error: appliedTo(deleted, keys.length) },
+      );
+    },
+  };
+}
