@@ -1,3 +1,5 @@
+import type { AttemptReport } from './reports.js';
+
 /**
  * Every error this library throws is a {@link RedlockError}; switch on
  * `error.code` rather than on the class when you need to tell them apart.
@@ -18,34 +20,6 @@ export type RedlockErrorCode =
   | 'EXTEND_FAILED'
   | 'LOCK_LOST'
   | 'ABORTED';
-
-/**
- * What one node did in one round of requests. `acquired`, `extended` and
- * `released` are successes of the matching operation; `held` means another
- * owner holds a key (with its remaining TTL, -1 if unknown); `not-held` means
- * our value was not there to extend or release (expired, or never set);
- * `error` carries the node's rejection; `timeout` means no answer within the
- * per-node timeout; `pending` means the round was decided before the node
- * answered.
- */
-export type NodeOutcome =
-  | {
-      readonly node: string;
-      readonly status: 'acquired' | 'extended' | 'not-held' | 'pending' | 'timeout';
-    }
-  | { readonly node: string; readonly status: 'released'; readonly deleted: number }
-  | { readonly node: string; readonly status: 'held'; readonly pttl: number }
-  | { readonly node: string; readonly status: 'error'; readonly cause: unknown };
-
-/** One round of requests to every node: an acquisition attempt or an extension. */
-export interface AttemptReport {
-  /** Per node, in the order the nodes were given to `Redlock`. */
-  readonly outcomes: readonly NodeOutcome[];
-  /** Monotonic ms the round took until it was decided. */
-  readonly elapsedMs: number;
-  /** Remaining validity when the round was decided (may be <= 0). */
-  readonly validityMs: number;
-}
 
 /** Base class of every error thrown by `@redlock/*`. */
 export class RedlockError extends Error {

@@ -1,13 +1,11 @@
 export {
-  type AttemptReport,
   InvalidArgumentError,
   LockAcquireError,
   LockLostError,
-  type NodeOutcome,
   RedlockError,
   type RedlockErrorCode,
 } from './errors.js';
-export { Lock, type ReleaseReport } from './lock.js';
+export { Lock } from './lock.js';
 export type { AcquireReply, KeyState, LockNode, ReleaseListener } from './lock-node.js';
 export {
   type AcquireOptions,
@@ -16,6 +14,7 @@ export {
   type UsingOptions,
 } from './options.js';
 export { type LockRoutine, Redlock } from './redlock.js';
+export type { AttemptReport, NodeOutcome, ReleaseReport } from './reports.js';
 export { type RedlockRuntime, systemRuntime } from './runtime.js';
 export {
   describeValue,

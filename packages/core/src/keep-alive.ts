@@ -1,6 +1,6 @@
 import { LockLostError } from './errors.js';
 import type { Lock } from './lock.js';
-import { describeResources } from './messages.js';
+import { lockLostMessage } from './messages.js';
 import type { RedlockRuntime } from './runtime.js';
 
 /** A lock being kept alive for a `using` routine. */
@@ -45,7 +45,7 @@ export function keepAlive(
     controller.abort(
       new LockLostError(
         'LOCK_LOST',
-        `lost the lock on ${describeResources(lock.resources)}: ${why}`,
+        lockLostMessage(lock.resources, why),
         lock.resources,
         cause instanceof LockLostError ? cause.attempts : [],
         { cause },

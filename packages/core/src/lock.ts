@@ -1,39 +1,8 @@
-import { type AttemptReport, LockLostError, type NodeOutcome } from './errors.js';
-import { describeResources, formatMs } from './messages.js';
+import { LockLostError } from './errors.js';
+import { extendFailedMessage, formatMs } from './messages.js';
+import type { Quorum, Validity } from './quorum.js';
+import type { AttemptReport, ReleaseReport } from './reports.js';
 import { validateTtl } from './validate.js';
-
-/**
- * What `lock.release()` did on each node. Releasing never throws. It
- * resolves once a quorum of nodes deleted the keys (or every node answered,
- * or the per-node timeout passed); nodes that had not answered by then are
- * `pending`: they were sent the release and apply it in order.
- */
-export interface ReleaseReport {
-  /** Nodes that confirmed deleting a key of this lock before the report was made. */
-  readonly releasedNodes: number;
-  /** Per node, in the order the nodes were given to `Redlock`. */
-  readonly outcomes: readonly NodeOutcome[];
-}
-
-/** The result of an extension round, as the engine hands it to a lock. */
-export interface ExtensionResult {
-  readonly succeeded: boolean;
-  readonly report: AttemptReport;
-  /** Monotonic end of the new validity window (meaningful when `succeeded`). */
-  readonly validUntil: number;
-  /** The one-line explanation when it failed. */
-  readonly description: string;
-}
-
-/** @internal What a Lock needs from the Redlock that created it. */
-export interface LockEngine {
-  now(): number;
-  epochNow(): number;
-  /** The drift allowance for a TTL: validity ends this long before the keys expire. */
-  driftMs(ttlMs: number): number;
-  extendKeys(keys: readonly string[], value: string, ttlMs: number): Promise<ExtensionResult>;
-  releaseKeys(keys: readonly string[], value: string): Promise<ReleaseReport>;
-}
 
 type LockState = 'held' | 'released' | 'lost';
 
@@ -62,35 +31,33 @@ export class Lock implements AsyncDisposable {
   readonly value: string;
   /** Every failed attempt before this lock was acquired. */
   readonly attempts: readonly AttemptReport[];
-  #expiration: number;
-  #validUntil: number;
+  #validity: Validity;
   #state: LockState = 'held';
-  readonly #engine: LockEngine;
+  readonly #quorum: Quorum;
 
   /** @internal Locks are created by `Redlock`; construct them yourself only in tests. */
   constructor(
-    engine: LockEngine,
+    quorum: Quorum,
     resources: readonly string[],
     value: string,
-    validUntil: number,
+    validity: Validity,
     attempts: readonly AttemptReport[],
   ) {
-    this.#engine = engine;
+    this.#quorum = quorum;
     this.resources = resources;
     this.value = value;
-    this.#validUntil = validUntil;
-    this.#expiration = engine.epochNow() + (validUntil - engine.now());
+    this.#validity = validity;
     this.attempts = attempts;
   }
 
   /** Epoch milliseconds at which this lock's validity ends. */
   get expiration(): number {
-    return this.#expiration;
+    return this.#validity.expiration;
   }
 
   /** @internal Monotonic end of validity, on the Redlock's runtime clock. */
   get validUntil(): number {
-    return this.#validUntil;
+    return this.#validity.validUntil;
   }
 
   /** `'held'` until released, or `'lost'` after a failed extension. */
@@ -111,31 +78,26 @@ export class Lock implements AsyncDisposable {
     if (this.#state !== 'held') {
       throw this.#extendError(`it was ${this.#state === 'released' ? 'released' : 'lost'}`, []);
     }
-    const lateByMs = this.#engine.now() - this.#validUntil;
+    const lateByMs = this.#quorum.runtime.now() - this.#validity.validUntil;
     if (lateByMs >= 0) {
       this.#lose();
       throw this.#extendError(`its validity ended ${formatMs(lateByMs)} ago`, []);
     }
     // The nodes may apply a shorter TTL the moment they receive the request, so
     // while the round is in flight the lock must not claim more than that.
-    const startedAt = this.#engine.now();
-    const shortestValidUntil = startedAt + ttlMs - this.#engine.driftMs(ttlMs);
-    if (shortestValidUntil < this.#validUntil) {
-      this.#validUntil = shortestValidUntil;
-      this.#expiration = this.#engine.epochNow() + (shortestValidUntil - startedAt);
-    }
-    const result = await this.#engine.extendKeys(this.resources, this.value, ttlMs);
+    const shortest = this.#quorum.validityFromNow(ttlMs);
+    if (shortest.validUntil < this.#validity.validUntil) this.#validity = shortest;
+    const verdict = await this.#quorum.extend(this.resources, this.value, ttlMs);
     // Released, or lost by a concurrent extension (which also released the keys):
     // a success of this round must not be reported for a lock that is gone.
     if ((this.#state as LockState) !== 'held') {
-      throw this.#extendError(`it was ${this.#state} while extending`, [result.report]);
+      throw this.#extendError(`it was ${this.#state} while extending`, [verdict.report]);
     }
-    if (!result.succeeded) {
+    if (!verdict.succeeded) {
       this.#lose();
-      throw this.#extendError(result.description, [result.report]);
+      throw this.#extendError(verdict.describe(), [verdict.report]);
     }
-    this.#validUntil = result.validUntil;
-    this.#expiration = this.#engine.epochNow() + result.report.validityMs;
+    this.#validity = verdict.validity;
     return this;
   }
 
@@ -146,7 +108,7 @@ export class Lock implements AsyncDisposable {
    */
   async release(): Promise<ReleaseReport> {
     this.#state = 'released';
-    return this.#engine.releaseKeys(this.resources, this.value);
+    return this.#quorum.release(this.resources, this.value);
   }
 
   /** `await using lock = await redlock.acquire(...)` releases at the end of the block. */
@@ -159,13 +121,13 @@ export class Lock implements AsyncDisposable {
     // Don't leave our keys to block others until their TTL when we know the lock is gone.
     // Not awaited: the loss is certain now, and `using` must hear of it before the
     // validity ends, not after a dead node's release timed out. (It never rejects.)
-    void this.#engine.releaseKeys(this.resources, this.value);
+    void this.#quorum.release(this.resources, this.value);
   }
 
   #extendError(why: string, attempts: readonly AttemptReport[]): LockLostError {
     return new LockLostError(
       'EXTEND_FAILED',
-      `could not extend the lock on ${describeResources(this.resources)}: ${why}`,
+      extendFailedMessage(this.resources, why),
       this.resources,
       attempts,
     );

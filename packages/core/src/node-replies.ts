@@ -1,5 +1,5 @@
-import type { NodeOutcome } from './errors.js';
 import type { AcquireReply, LockNode } from './lock-node.js';
+import type { NodeOutcome } from './reports.js';
 
 /**
  * Replies are checked, not trusted: a node that resolves something of the

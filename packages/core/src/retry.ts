@@ -1,4 +1,4 @@
-import type { NodeOutcome } from './errors.js';
+import type { NodeOutcome } from './reports.js';
 import type { RedlockRuntime } from './runtime.js';
 
 /**

@@ -1,28 +1,43 @@
-import type { NodeOutcome } from './errors.js';
 import type { LockNode } from './lock-node.js';
+import type { NodeOutcome } from './reports.js';
 import type { RedlockRuntime } from './runtime.js';
 
-/** One request to every node in parallel, decided as early as the outcome is certain. */
+/** The answers of a round so far, for its stopping rule. */
+export interface Tally {
+  readonly nodeCount: number;
+  /** Nodes that answered (or failed) so far. */
+  readonly settled: number;
+  /** Outcomes with the round's success status. */
+  readonly successes: number;
+  /** Every other outcome, `held` included. */
+  readonly failures: number;
+  /** Outcomes `held`: another owner has a key. */
+  readonly held: number;
+}
+
+/** One request to every node in parallel, decided as early as its stopping rule allows. */
 export interface RoundSpec<Reply> {
   readonly nodes: readonly LockNode[];
   readonly call: (node: LockNode, signal: AbortSignal) => Promise<Reply>;
   /** Turn a reply into an outcome; throw on a reply of the wrong shape. */
   readonly classify: (reply: Reply, node: LockNode) => NodeOutcome;
-  /** The outcome status that counts towards `quorum`. */
+  /** The outcome status that counts as a success. */
   readonly successStatus: NodeOutcome['status'];
-  /** Successes needed; the round is decided once reached, or once it is out of reach. */
-  readonly quorum: number;
   /**
-   * When to stop waiting for the other nodes: `'either'` once the outcome is
-   * certain (quorum reached or out of reach), `'success'` only once quorum is
-   * reached (a release that found nothing waits to hear from every node),
-   * `'never'` when every node must answer (or time out).
+   * Whether the answers so far decide the round, so the nodes still out
+   * need not be waited for. Asked after every answer; the round is decided
+   * anyway once every node answered or at the per-node timeout.
    */
-  readonly decideEarly: 'either' | 'success' | 'never';
+  readonly isDecided: (tally: Tally) => boolean;
   readonly nodeTimeoutMs: number;
   readonly runtime: RedlockRuntime;
   /** The caller's signal: aborting it decides the round at once. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * An answer that arrived after the round was decided (a straggler left
+   * to finish, or a node that answered after the timeout despite its abort).
+   */
+  readonly onLateOutcome?: ((nodeIndex: number, outcome: NodeOutcome) => void) | undefined;
 }
 
 export interface RoundResult {
@@ -31,8 +46,12 @@ export interface RoundResult {
   readonly successes: number;
   /** Monotonic time the round started. */
   readonly startedAt: number;
+  /** Wall-clock time the round started, read at the same instant as `startedAt`. */
+  readonly startedAtEpoch: number;
   /** Monotonic ms from start to decision. */
   readonly elapsedMs: number;
+  /** The per-node timeout this round applied. */
+  readonly nodeTimeoutMs: number;
 }
 
 /** Reason given to the signals of nodes that did not answer within the per-node timeout. */
@@ -48,7 +67,9 @@ export class NodeTimeoutError extends Error {
  * Node 20 a new AbortController and its first listener cost several
  * microseconds, which is a measurable share of an acquire+release cycle.
  * A controller comes back only once every node of its round has answered,
- * so no call still holds its signal.
+ * so no call still holds its signal; the `LockNode` contract asks adapters
+ * to drop their abort listeners once a call settled, and the conformance
+ * suite checks it.
  */
 const idleControllers: AbortController[] = [];
 const MAX_IDLE_CONTROLLERS = 64;
@@ -61,24 +82,23 @@ function returnController(controller: AbortController): void {
 
 /**
  * Sends `call` to every node at once. Resolves (never rejects) as soon as
- * the outcome is certain: `quorum` successes, or so many failures that
- * quorum is out of reach; or when every node answered; or at the per-node
- * timeout, which all requests of a round share because they start together.
- * Nodes still running at the timeout, or when the caller aborts, have their
- * signal aborted and are reported as `timeout` or `pending`. Nodes still
- * running when the outcome became certain are left to finish (aborting them
- * would only cost time on the hot path) and are reported as `pending`.
+ * `isDecided` says the answers so far decide the round; or when every node
+ * answered; or at the per-node timeout, which all requests of a round share
+ * because they start together. Nodes still running at the timeout, or when
+ * the caller aborts, have their signal aborted and are reported as
+ * `timeout` or `pending`. Nodes still running when the round was decided
+ * early are left to finish (aborting them would only cost time on the hot
+ * path), are reported as `pending`, and their answer goes to `onLateOutcome`.
  */
 export function runRound<Reply>(spec: RoundSpec<Reply>): Promise<RoundResult> {
-  const { nodes, runtime, signal, quorum } = spec;
+  const { nodes, runtime, signal } = spec;
   const nodeCount = nodes.length;
   return new Promise<RoundResult>((resolve) => {
     const outcomes = new Array<NodeOutcome | undefined>(nodeCount);
     const controller = idleControllers.pop() ?? new AbortController();
     const startedAt = runtime.now();
-    let successes = 0;
-    let failures = 0;
-    let settled = 0;
+    const startedAtEpoch = runtime.epochNow();
+    const tally = { nodeCount, settled: 0, successes: 0, failures: 0, held: 0 };
     let decided = false;
     let timedOut = false;
 
@@ -93,21 +113,33 @@ export function runRound<Reply>(spec: RoundSpec<Reply>): Promise<RoundResult> {
           outcomes[index] = { node: nodes[index]!.name, status: timedOut ? 'timeout' : 'pending' };
         }
       }
-      if (stragglerReason !== undefined && settled < nodeCount) controller.abort(stragglerReason);
-      resolve({ outcomes: outcomes as NodeOutcome[], successes, startedAt, elapsedMs });
+      if (stragglerReason !== undefined && tally.settled < nodeCount) {
+        controller.abort(stragglerReason);
+      }
+      resolve({
+        outcomes: outcomes as NodeOutcome[],
+        successes: tally.successes,
+        startedAt,
+        startedAtEpoch,
+        elapsedMs,
+        nodeTimeoutMs: spec.nodeTimeoutMs,
+      });
     };
 
     const record = (index: number, outcome: NodeOutcome): void => {
-      settled++;
-      if (settled === nodeCount) returnController(controller);
-      if (decided) return;
+      tally.settled++;
+      if (tally.settled === nodeCount) returnController(controller);
+      if (decided) {
+        spec.onLateOutcome?.(index, outcome);
+        return;
+      }
       outcomes[index] = outcome;
-      if (outcome.status === spec.successStatus) successes++;
-      else failures++;
-      const certain =
-        (spec.decideEarly !== 'never' && successes >= quorum) ||
-        (spec.decideEarly === 'either' && failures > nodeCount - quorum);
-      if (certain || settled === nodeCount) decide();
+      if (outcome.status === spec.successStatus) tally.successes++;
+      else {
+        tally.failures++;
+        if (outcome.status === 'held') tally.held++;
+      }
+      if (tally.settled === nodeCount || spec.isDecided(tally)) decide();
     };
 
     const onCallerAbort = (): void => decide(signal?.reason);

@@ -21,7 +21,8 @@ export class WaitLine {
   /** value -> indexes of nodes that reported its release. */
   private readonly releaseVotes = new Map<string, Set<number>>();
   private readonly finishedValues = new Set<string>();
-  readonly ready: Promise<void>;
+  /** Started by the first wait: a line whose members never wait costs no subscription. */
+  private listening: Promise<void> | undefined;
 
   constructor(
     private readonly keys: readonly string[],
@@ -30,15 +31,19 @@ export class WaitLine {
     private readonly nodeTimeoutMs: number,
     private readonly runtime: RedlockRuntime,
     private readonly onEmpty: (line: WaitLine) => void,
-  ) {
-    this.ready = this.subscribe();
+  ) {}
+
+  /** Resolves once every node that can watch listens (or gave up trying); never rejects. */
+  get ready(): Promise<void> {
+    this.listening ??= this.subscribe();
+    return this.listening;
   }
 
   join(): void {
     this.members++;
   }
 
-  /** How many are queued now (not counting those attempting). */
+  /** How many members are queued now (not counting those attempting). */
   get waiting(): number {
     return this.waiters.length;
   }
@@ -55,19 +60,21 @@ export class WaitLine {
   /**
    * Wait for a turn: resolves when this waiter is at the head and a release
    * is seen, or after `delayMs`; rejects with the signal's reason on abort.
-   * Returns at once if a release was seen since `sequenceBefore`.
+   * Returns at once if a release was seen since `sequenceBefore`. The delay
+   * runs from the call, not from when listening started (subscribing may
+   * take up to the node timeout, which must not stretch `waitTimeoutMs`);
+   * a release of this process wakes the waiter even before that.
    */
-  async wait(
+  wait(
     ticket: number,
     delayMs: number,
     sequenceBefore: number,
     signal: AbortSignal | undefined,
   ): Promise<void> {
-    // Subscribing may take up to the node timeout; an abort must not wait for it.
-    await untilAborted(this.ready, signal);
-    if (this.sequence > sequenceBefore || delayMs <= 0) return;
-    signal?.throwIfAborted();
-    await new Promise<void>((resolve, reject) => {
+    if (this.sequence > sequenceBefore || delayMs <= 0) return Promise.resolve();
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    void this.ready;
+    return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { ticket, wake: () => finish(resolve) };
       const finish = (settle: () => void): void => {
         this.runtime.clearTimer(timer);
@@ -185,20 +192,6 @@ const MAX_TRACKED_VALUES = 64;
 
 function ignore(): void {}
 
-/** Resolves with `ready` (which never rejects), or rejects with the signal's reason on abort. */
-function untilAborted(ready: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (signal === undefined) return ready;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    ready.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    });
-  });
-}
-
 /**
  * Stop a watch whatever the adapter handed back: `watch` resolves with an
  * unsubscribe function, but a broken one may give something else, or one that
@@ -225,16 +218,17 @@ export class WaitLines {
     private readonly runtime: RedlockRuntime,
   ) {}
 
-  /** The current release sequence for `lineKey`; 0, where a new line starts, when nobody waits. */
-  sequence(lineKey: string): number {
-    return this.lines.get(lineKey)?.sequence ?? 0;
-  }
-
   /** How many of this instance's acquisitions are queued for `lineKey`. */
   waiting(lineKey: string): number {
     return this.lines.get(lineKey)?.waiting ?? 0;
   }
 
+  /**
+   * Join the line of `lineKey`, created on first use. An acquisition joins
+   * before its first attempt, so a release of this process during that
+   * attempt is not lost; the line subscribes to the nodes only once a
+   * member actually waits.
+   */
   join(lineKey: string, keys: readonly string[]): WaitLine {
     let line = this.lines.get(lineKey);
     if (line === undefined) {
@@ -257,13 +251,9 @@ export class WaitLines {
   }
 
   /** A lock of this instance was released: wake the next local waiter at once. */
-  released(lineKey: string, value: string): void {
-    this.lines.get(lineKey)?.released(value);
-  }
-
-  /** Waiters currently queued, for tests and diagnostics. */
-  get size(): number {
-    return this.lines.size;
+  released(keys: readonly string[], value: string): void {
+    if (this.lines.size === 0) return;
+    this.lines.get(lineKeyOf(keys))?.released(value);
   }
 }
 

@@ -46,6 +46,31 @@ describe('no key of ours is left after a failed acquisition', () => {
     expect(stores.map((store) => store.keys())).toEqual([[], [], []]);
   });
 
+  it('releases a node again when its late "acquired" arrives after the cleanup there failed', async () => {
+    const { runtime, nodes, stores, redlock } = createScriptedCluster({
+      nodeCount: 3,
+      options: { retryCount: 0, nodeTimeoutMs: 100 },
+    });
+    holdElsewhere(stores.slice(0, 2), 'r', 60_000);
+    // Node 3 applies the acquire late; its cleanup release fails (the connection dropped it).
+    let arrive = (): void => {};
+    nodes[2]!.script('acquire', {
+      kind: 'latency',
+      latency: () =>
+        new Promise<void>((resolve) => {
+          arrive = resolve;
+        }),
+    });
+    nodes[2]!.once('release', rejectWith(new Error('ECONNRESET')));
+    expect(await runtime.runUntilSettled(redlock.tryAcquire('r', 1000))).toBeNull();
+    expect(nodes[2]!.calls.release).toBe(1);
+
+    arrive();
+    await runtime.advance(10);
+    expect(stores[2]!.keys(), "the straggler's key is released again").toEqual([]);
+    expect(nodes[2]!.calls.release).toBe(2);
+  });
+
   it('releases on a node whose reply was lost after its write landed', async () => {
     const { runtime, nodes, stores, redlock } = createScriptedCluster({
       nodeCount: 3,

@@ -28,6 +28,27 @@ describe('lock.extend', () => {
     expect(lock.expiration).toBe(runtime.epochNow() + 1000 - 25 - 12);
   });
 
+  // The event loop may be busy between the moment the round is decided and the
+  // moment the lock reads its result: `expiration` must not move with that delay.
+  it('sets expiration and the monotonic validity from the same instant, however late it resumes', async () => {
+    for (let ticks = 0; ticks < 12; ticks++) {
+      const { runtime, nodes, redlock } = createScriptedCluster({ nodeCount: 3 });
+      const lock = await runtime.runUntilSettled(redlock.acquire('r', 1000));
+      for (const node of nodes) node.script('extend', defer());
+      const extending = lock.extend(1000);
+      await runtime.advance(25);
+      const startedAt = runtime.now() - 25;
+      const startedAtEpoch = runtime.epochNow() - 25;
+      for (const node of nodes) node.deferred[0]!.answer();
+      for (let tick = 0; tick < ticks; tick++) await Promise.resolve();
+      runtime.stall(40);
+      await runtime.runUntilSettled(extending);
+      // validity ends at start + ttl - drift on both clocks (drift 12 ms)
+      expect(lock.validUntil, `after ${ticks} ticks`).toBe(startedAt + 1000 - 12);
+      expect(lock.expiration, `after ${ticks} ticks`).toBe(startedAtEpoch + 1000 - 12);
+    }
+  });
+
   it('never revives a lock whose validity has ended', async () => {
     const { runtime, nodes, redlock } = createCluster({ nodeCount: 3 });
     const lock = await runtime.runUntilSettled(redlock.acquire('r', 1000));

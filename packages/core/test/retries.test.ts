@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LockAcquireError } from '../src/index.js';
+import { LockAcquireError, MAX_TIMER_MS } from '../src/index.js';
 import { createCluster, createScriptedCluster, holdElsewhere } from './support/cluster.js';
 import { replyWith } from './support/scripted-node.js';
 
@@ -160,5 +160,28 @@ describe('retries', () => {
     for (const attempt of lock.attempts) {
       expect(attempt.outcomes.map((o) => o.status)).toEqual(['held', 'held', expect.any(String)]);
     }
+  });
+});
+
+describe('timers stay within what Node.js can wait', () => {
+  it('caps a wait of retryDelay + retryJitter at 2^31 - 1 ms instead of letting it fire after 1 ms', async () => {
+    const { runtime, nodes, redlock } = createCluster({
+      nodeCount: 3,
+      options: { retryDelay: MAX_TIMER_MS, retryJitter: MAX_TIMER_MS, retryCount: 1 },
+    });
+    holdElsewhere(nodes, 'r', MAX_TIMER_MS);
+    let outcome: unknown = 'pending';
+    redlock.acquire('r', 1000).then(
+      () => {
+        outcome = 'acquired';
+      },
+      (error: unknown) => {
+        outcome = error;
+      },
+    );
+    await runtime.advance(1);
+    expect(outcome).toBe('pending');
+    expect(runtime.nextTimerAt! - runtime.now()).toBeLessThanOrEqual(MAX_TIMER_MS);
+    expect(runtime.nextTimerAt! - runtime.now()).toBeGreaterThan(1_000_000_000);
   });
 });

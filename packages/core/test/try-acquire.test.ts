@@ -43,8 +43,10 @@ describe('tryAcquire', () => {
     nodes[2]!.setAvailable(false);
     const error = await runtime.runUntilSettled(redlock.tryAcquire('r', 1000)).catch((e) => e);
     expect(error).toBeInstanceOf(LockAcquireError);
-    expect(error.message).toContain('held by another owner on 1/5 nodes');
+    // Decided once node 5's answer could no longer change it: its hold is not counted.
+    expect(error.message).toContain('held by another owner on at least 1/5 nodes');
     expect(error.message).toContain('2 nodes unreachable');
+    expect(error.message).toContain('1 node had not answered when the round was decided (node-5)');
   });
 
   it('resolves null when the holds alone put quorum out of reach, even with a node down', async () => {
@@ -52,5 +54,29 @@ describe('tryAcquire', () => {
     holdElsewhere(nodes.slice(0, 3), 'r', 60_000);
     nodes[3]!.setAvailable(false);
     expect(await runtime.runUntilSettled(redlock.tryAcquire('r', 1000))).toBeNull();
+  });
+});
+
+describe('tryAcquire: one attempt, no waiting', () => {
+  it('does not queue behind waiters of the same Redlock', async () => {
+    const { runtime, nodes, redlock } = createCluster({
+      nodeCount: 3,
+      options: { retryDelay: 5_000, retryJitter: 0, retryCount: -1 },
+    });
+    holdElsewhere(nodes, 'r', 60_000);
+    // A waiter of this Redlock is queued for "r".
+    const waiting = redlock.acquire('r', 1000).catch((e) => e);
+    await runtime.advance(1);
+    const startedAt = runtime.now();
+    let settledAt: number | undefined;
+    const trying = redlock.tryAcquire('r', 1000).then((lock) => {
+      settledAt = runtime.now();
+      return lock;
+    });
+    await runtime.advance(0);
+    expect(settledAt).toBe(startedAt);
+    expect(await trying).toBeNull();
+    for (const node of nodes) node.clear();
+    await runtime.runUntilSettled(waiting);
   });
 });

@@ -87,6 +87,51 @@ describe('wake-ups', () => {
     ]);
   });
 
+  it('retries at once when a lock of the same Redlock was released during its first attempt', async () => {
+    const { runtime, nodes, redlock } = createScriptedCluster({ nodeCount: 3, watchable: false });
+    const holder = await runtime.runUntilSettled(redlock.acquire('r', 60_000));
+    // The newcomer's first attempt is answered "held" late...
+    for (const node of nodes) node.script('acquire', defer());
+    const waiter = track(redlock.acquire('r', 1000, longWait));
+    await flushMicrotasks();
+    const attemptStartedAt = runtime.now();
+    expect(nodes[0]!.deferred).toHaveLength(1);
+    // ...and the holder releases before it has a place in the line.
+    for (const node of nodes) node.script('acquire', pass());
+    await holder.release();
+    for (const node of nodes) node.deferred[0]!.answer();
+    await flushMicrotasks();
+
+    expect(waiter.settled).toBe(true);
+    expect(runtime.now()).toBe(attemptStartedAt);
+  });
+
+  it('never waits longer than waitTimeoutMs, even while the subscription is still being set up', async () => {
+    const { runtime, nodes, redlock } = createScriptedCluster({
+      nodeCount: 3,
+      options: { nodeTimeoutMs: 500 },
+    });
+    const holder = await runtime.runUntilSettled(
+      new Redlock(nodes, { runtime }).acquire('r', 60_000),
+    );
+    // Subscribing never answers: the line gives up on it after nodeTimeoutMs.
+    for (const node of nodes) node.script('watch', hang());
+    const startedAt = runtime.now();
+    const error = await runtime
+      .runUntilSettled(
+        redlock.acquire('r', 1000, {
+          retryCount: -1,
+          retryDelay: 10_000,
+          retryJitter: 0,
+          waitTimeoutMs: 50,
+        }),
+      )
+      .catch((e) => e);
+    expect(error.code).toBe('ACQUIRE_FAILED');
+    expect(runtime.now() - startedAt).toBe(50);
+    await holder.release();
+  });
+
   it('does not take a release seen on fewer than a quorum of nodes as a wake-up', async () => {
     const { runtime, nodes, stores, redlock } = createScriptedCluster({ nodeCount: 3 });
     // The waiter can listen only on node-1: one notification is not a quorum.

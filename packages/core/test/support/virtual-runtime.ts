@@ -1,5 +1,7 @@
 import type { RedlockRuntime } from '../../src/index.js';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 interface Timer {
   readonly id: number;
   readonly dueAt: number;
@@ -46,6 +48,10 @@ export class VirtualRuntime implements RedlockRuntime {
   }
 
   setTimer(callback: () => void, delayMs: number): unknown {
+    // Node clamps a longer delay to 1 ms: a caller asking for one has a bug.
+    if (delayMs > MAX_TIMER_MS) {
+      throw new RangeError(`setTimer(${delayMs}): Node.js would fire this after 1 ms`);
+    }
     const id = this.#nextTimerId++;
     // Like setTimeout: a negative or NaN delay means "as soon as possible".
     const safeDelayMs = Number.isFinite(delayMs) && delayMs > 0 ? delayMs : 0;
@@ -70,6 +76,14 @@ export class VirtualRuntime implements RedlockRuntime {
         .padStart(8, '0');
     }
     return out;
+  }
+
+  /**
+   * Move the clock by `ms` at once, firing no timer and running no microtask:
+   * as if the event loop had been busy that long between two callbacks.
+   */
+  stall(ms: number): void {
+    this.#now += ms;
   }
 
   /** Timers scheduled and not yet fired or cleared. */

@@ -1,0 +1,217 @@
+import { LockAcquireError, RedlockError } from './errors.js';
+import { Lock } from './lock.js';
+import type { LockNode } from './lock-node.js';
+import { acquireAbortedMessage, acquireFailedMessage, type RoundRules } from './messages.js';
+import type { Quorum, RoundVerdict } from './quorum.js';
+import type { AttemptReport } from './reports.js';
+import { retryDelayMs } from './retry.js';
+import { MAX_TIMER_MS, type RetryPlan } from './validate.js';
+import { lineKeyOf, type WaitLine, type WaitLines } from './wait-line.js';
+
+/**
+ * Optional observers of the acquisition loop, called synchronously at each
+ * step (for diagnostics channels, metrics, tests). They must not throw; a
+ * hook that does fails the acquisition.
+ */
+export interface AcquisitionHooks {
+  /** An attempt's round is about to be sent (`attempt` counts from 0). */
+  onAttempt?(resources: readonly string[], attempt: number): void;
+  /** An attempt's round was decided without the lock. */
+  onAttemptFailed?(resources: readonly string[], attempt: number, report: AttemptReport): void;
+  /** The loop waits up to `delayMs` before the next attempt (or for its turn in the line). */
+  onWait?(resources: readonly string[], delayMs: number): void;
+  /** The lock was acquired after `attempts` failed attempts. */
+  onAcquired?(lock: Lock): void;
+}
+
+/**
+ * The acquisition loop (as TanStack Query's `retryer.ts` is apart from the
+ * query): attempts a round, undoes a failed one, waits (for a release, the
+ * holder's TTL or the retry delay, bounded by the deadline) and retries,
+ * within `retryCount`, `waitTimeoutMs` and the signal. The rounds come from
+ * {@link Quorum}; waiting in turn from {@link WaitLines}.
+ */
+export class Acquisition {
+  readonly #quorum: Quorum;
+  readonly #lines: WaitLines;
+  readonly #hooks: AcquisitionHooks;
+  #tickets = 0;
+
+  constructor(quorum: Quorum, lines: WaitLines, hooks: AcquisitionHooks = {}) {
+    this.#quorum = quorum;
+    this.#lines = lines;
+    this.#hooks = hooks;
+  }
+
+  /** Acquire `keys` (already validated), retrying as `plan` allows. */
+  async acquire(keys: readonly string[], ttlMs: number, plan: RetryPlan): Promise<Lock> {
+    const { signal } = plan;
+    const attempts: AttemptReport[] = [];
+    if (signal?.aborted) throw this.#abortedError(keys, attempts, signal.reason);
+    const quorum = this.#quorum;
+    const runtime = quorum.runtime;
+    const value = runtime.randomValue();
+    const ticket = ++this.#tickets;
+    const deadline =
+      plan.waitTimeoutMs === undefined
+        ? Number.POSITIVE_INFINITY
+        : runtime.now() + plan.waitTimeoutMs;
+    const fate = new AcquisitionFate(quorum, keys, value);
+    // Joined before the first attempt, so a release of this process during that
+    // attempt counts as a wake-up for the retry.
+    const line: WaitLine = this.#lines.join(lineKeyOf(keys), keys);
+    try {
+      // Fairness: a newcomer queues behind this instance's waiters instead of
+      // racing the one a release is about to wake.
+      if (line.waiting > 0) {
+        const delayMs = boundedDelay(retryDelayMs(plan, [], runtime), deadline - runtime.now());
+        this.#hooks.onWait?.(keys, delayMs);
+        await line.wait(ticket, delayMs, line.sequence, signal);
+      }
+      for (let attempt = 0; ; attempt++) {
+        const sequenceBefore = line.sequence;
+        this.#hooks.onAttempt?.(keys, attempt);
+        const verdict = await quorum.acquire(keys, value, ttlMs, {
+          signal,
+          onLateAcquired: fate.onLateAcquired,
+        });
+        if (verdict.succeeded) return fate.won(verdict, attempts, this.#hooks);
+        attempts.push(verdict.report);
+        this.#hooks.onAttemptFailed?.(keys, attempt, verdict.report);
+        // The releases are sent now, on every suspect node, after that node's acquire.
+        // They are awaited only before a retry (so a slow release of this value cannot
+        // delete what the next attempt sets); when giving up, a dead node must not
+        // delay an outcome that is already certain.
+        const undoing = quorum.undo(keys, value, verdict.report);
+        const retriesLeft = plan.retryCount < 0 || attempt < plan.retryCount;
+        if (retriesLeft && runtime.now() < deadline && !signal?.aborted) await undoing;
+        if (signal?.aborted) throw this.#abortedError(keys, attempts, signal.reason);
+        const now = runtime.now();
+        if (!retriesLeft || now >= deadline) {
+          fate.gaveUp();
+          throw this.#failedError(
+            keys,
+            attempts,
+            verdict,
+            now >= deadline ? plan.waitTimeoutMs : undefined,
+          );
+        }
+        const delayMs = boundedDelay(
+          retryDelayMs(plan, verdict.report.outcomes, runtime),
+          deadline - now,
+        );
+        this.#hooks.onWait?.(keys, delayMs);
+        await line.wait(ticket, delayMs, sequenceBefore, signal);
+      }
+    } catch (error) {
+      fate.gaveUp();
+      // The wait rejects with the signal's reason itself, which may be a RedlockError
+      // too (e.g. the LockLostError of an outer `using`): compare, don't type-check.
+      if (signal?.aborted && (error === signal.reason || !(error instanceof RedlockError))) {
+        throw this.#abortedError(keys, attempts, signal.reason);
+      }
+      throw error;
+    } finally {
+      line.leave();
+    }
+  }
+
+  /**
+   * One attempt, no waiting (`tryAcquire`): the lock, `null` on contention,
+   * or a `LockAcquireError` when failing nodes decided it. The round tells
+   * the two apart from the outcomes alone, whatever order they came in
+   * (see {@link AcquireDecision} `'contention'`).
+   */
+  async tryOnce(
+    keys: readonly string[],
+    ttlMs: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Lock | null> {
+    const attempts: AttemptReport[] = [];
+    if (signal?.aborted) throw this.#abortedError(keys, attempts, signal.reason);
+    const quorum = this.#quorum;
+    const value = quorum.runtime.randomValue();
+    const fate = new AcquisitionFate(quorum, keys, value);
+    this.#hooks.onAttempt?.(keys, 0);
+    const verdict = await quorum.acquire(keys, value, ttlMs, {
+      signal,
+      decision: 'contention',
+      onLateAcquired: fate.onLateAcquired,
+    });
+    if (verdict.succeeded) return fate.won(verdict, attempts, this.#hooks);
+    fate.gaveUp();
+    attempts.push(verdict.report);
+    this.#hooks.onAttemptFailed?.(keys, 0, verdict.report);
+    // Sent, not awaited: the answer is certain, and a dead node must not delay it.
+    void quorum.undo(keys, value, verdict.report);
+    if (signal?.aborted) throw this.#abortedError(keys, attempts, signal.reason);
+    if (verdict.contention) return null;
+    throw this.#failedError(keys, attempts, verdict, undefined);
+  }
+
+  #failedError(
+    keys: readonly string[],
+    attempts: AttemptReport[],
+    last: RoundVerdict,
+    gaveUpAfterMs: number | undefined,
+  ): LockAcquireError {
+    const rules: RoundRules = last.rules;
+    return new LockAcquireError(
+      'ACQUIRE_FAILED',
+      acquireFailedMessage(keys, attempts, rules, gaveUpAfterMs),
+      keys,
+      attempts,
+    );
+  }
+
+  #abortedError(keys: readonly string[], attempts: AttemptReport[], reason: unknown) {
+    return new LockAcquireError(
+      'ABORTED',
+      acquireAbortedMessage(keys, attempts.length),
+      keys,
+      attempts,
+      { cause: reason },
+    );
+  }
+}
+
+/**
+ * Whether an acquisition still wants the keys it asked for. A node that
+ * answers "acquired" after its round was decided without it holds our key;
+ * while the acquisition is running or its lock is held that key is covered
+ * (a later attempt, the undo of a failed one, or the lock's release reaches
+ * that node after the late acquire). Once the acquisition gave up, or its
+ * lock is gone, nothing else will reach it: release that node again, so
+ * the key does not block others until its TTL.
+ */
+class AcquisitionFate {
+  #gaveUp = false;
+  #lock: Lock | undefined;
+
+  constructor(
+    private readonly quorum: Quorum,
+    private readonly keys: readonly string[],
+    private readonly value: string,
+  ) {}
+
+  readonly onLateAcquired = (node: LockNode): void => {
+    const alive = !this.#gaveUp && (this.#lock === undefined || this.#lock.state === 'held');
+    if (!alive) void this.quorum.releaseOn([node], this.keys, this.value);
+  };
+
+  gaveUp(): void {
+    this.#gaveUp = true;
+  }
+
+  won(verdict: RoundVerdict, attempts: readonly AttemptReport[], hooks: AcquisitionHooks): Lock {
+    const lock = new Lock(this.quorum, this.keys, this.value, verdict.validity, attempts);
+    this.#lock = lock;
+    hooks.onAcquired?.(lock);
+    return lock;
+  }
+}
+
+/** A wait never past the deadline, and never longer than a timer can wait. */
+function boundedDelay(delayMs: number, untilDeadlineMs: number): number {
+  return Math.min(delayMs, untilDeadlineMs, MAX_TIMER_MS);
+}
