@@ -1,6 +1,7 @@
 import { describe } from 'vitest';
 import { abortGroup } from './groups/abort.js';
 import { acquireGroup } from './groups/acquire.js';
+import { callsGroup } from './groups/calls.js';
 import { expiryGroup } from './groups/expiry.js';
 import { extendGroup } from './groups/extend.js';
 import { failureGroup } from './groups/failure.js';
@@ -27,6 +28,7 @@ const groups: Record<ConformanceGroup, Group> = {
   expiry: expiryGroup,
   resources: resourcesGroup,
   abort: abortGroup,
+  calls: callsGroup,
   failure: failureGroup,
   inspect: inspectGroup,
   watch: watchGroup,

@@ -20,6 +20,8 @@ export type ConformanceGroup =
   | 'resources'
   /** An already-aborted signal rejects and changes nothing. */
   | 'abort'
+  /** One caller's requests apply in order, and a settled call lets go of its signal. */
+  | 'calls'
   /** A node whose backend is down rejects; needs `createUnreachableNode`. */
   | 'failure'
   /** The optional `inspect` method; skipped per test when the node lacks it. */
@@ -38,6 +40,7 @@ export const conformanceGroups: readonly ConformanceGroup[] = [
   'expiry',
   'resources',
   'abort',
+  'calls',
   'failure',
   'inspect',
   'watch',

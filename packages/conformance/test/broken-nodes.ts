@@ -83,6 +83,31 @@ export class IgnoresAbortNode extends MemoryLockNode {
 }
 
 /**
+ * Applies an acquire one event-loop turn late and everything else at once,
+ * as a connection pool that sends one caller's requests on different
+ * connections would: a release sent right after an acquire runs first.
+ */
+export class AppliesOutOfOrderNode extends MemoryLockNode {
+  override async acquire(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    signal?: AbortSignal,
+  ): Promise<AcquireReply> {
+    await new Promise((resolve) => setImmediate(resolve));
+    return super.acquire(keys, value, ttlMs, signal);
+  }
+}
+
+/** Listens for aborts on every call's signal and never stops listening. */
+export class KeepsAbortListenerNode extends MemoryLockNode {
+  override acquire(keys: readonly string[], value: string, ttlMs: number, signal?: AbortSignal) {
+    signal?.addEventListener('abort', () => {});
+    return super.acquire(keys, value, ttlMs, signal);
+  }
+}
+
+/**
  * `createNode` for a suite: nodes of class `Node` on `count` independent
  * memory stores, the same index sharing one store.
  */

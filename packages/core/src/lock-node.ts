@@ -24,11 +24,17 @@
  *   `signal.reason` (or an `AbortError`) without waiting for the backend.
  *   Redlock uses this to enforce its per-node timeout, so a node that is
  *   reconnecting or queueing commands must still give up on time.
+ * - **Let go of the signal once a call settled.** Remove any abort listener
+ *   you added when the call resolves or rejects. Redlock passes the signal
+ *   of a finished round, whose every call settled, to a later round: a
+ *   listener left behind would see that round's abort (the conformance
+ *   group `calls` checks it).
  * - **In order.** Apply one caller's requests in the order they were sent.
  *   Redlock reuses a value across an acquisition's retries, so a late
  *   release of a failed attempt applied after the retry's acquire would
  *   delete a key the retry counts on. One Redis connection keeps the order;
  *   a connection pool does not (pin a lock's requests to one connection).
+ *   The conformance group `calls` sends an acquire and a release back to back.
  * - **No hidden state.** Do not cache holders in the adapter; the store is the
  *   truth. Do not retry inside a call; Redlock decides when to retry.
  * - **`name`** identifies the node in errors and logs. Keep it stable and free
