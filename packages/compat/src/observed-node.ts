@@ -22,7 +22,12 @@ export interface VoteListener {
  * pub/sub connection of our own, and node-redlock apps end by quitting their
  * own clients, so such a connection would keep their process alive.
  */
-export function observedNode(node: LockNode, nodeIndex: number, listener: VoteListener): LockNode {
+export function observedNode(
+  node: LockNode,
+  nodeIndex: number,
+  nodeTimeoutMs: number,
+  listener: VoteListener,
+): LockNode {
   function observe<T>(
     operation: Operation,
     value: string,
@@ -31,14 +36,23 @@ export function observedNode(node: LockNode, nodeIndex: number, listener: VoteLi
   ): Promise<T> {
     const vote = request.then(
       voteOf,
-      (error: unknown): Vote => ({
-        for: false,
-        error: asError(error),
-      }),
+      (error: unknown): Vote => ({ for: false, error: asError(error) }),
     );
     listener.onRequest(operation, value, nodeIndex, vote);
+    // A paused server never answers, and once a round is decided without it
+    // nothing rejects its request: report the silence when its time is up, once.
+    let reported = false;
+    const silence = setTimeout(() => {
+      reported = true;
+      listener.onVoteAgainst(
+        new Error(`${node.name} did not answer within ${nodeTimeoutMs} ms.`),
+        nodeIndex,
+      );
+    }, nodeTimeoutMs);
+    silence.unref?.();
     void vote.then((settled) => {
-      if (!settled.for) listener.onVoteAgainst(settled.error, nodeIndex);
+      clearTimeout(silence);
+      if (!settled.for && !reported) listener.onVoteAgainst(settled.error, nodeIndex);
     });
     return request;
   }
@@ -46,21 +60,15 @@ export function observedNode(node: LockNode, nodeIndex: number, listener: VoteLi
   return {
     name: node.name,
     acquire(keys, value, ttlMs, signal) {
-      return observe(
-        'acquire',
-        value,
-        node.acquire(keys, value, ttlMs, signal),
-        (reply: AcquireReply) =>
-          reply.acquired ? { for: true } : { for: false, error: appliedTo(0, keys.length) },
+      const request = node.acquire(keys, value, ttlMs, signal);
+      return observe('acquire', value, request, (reply: AcquireReply) =>
+        reply.acquired ? { for: true } : { for: false, error: appliedTo(0, keys.length) },
       );
     },
     extend(keys, value, ttlMs, signal) {
-      return observe(
-        'extend',
-        value,
-        node.extend(keys, value, ttlMs, signal),
-        (extended: boolean) =>
-          extended ? { for: true } : { for: false, error: appliedTo(0, keys.length) },
+      const request = node.extend(keys, value, ttlMs, signal);
+      return observe('extend', value, request, (extended: boolean) =>
+        extended ? { for: true } : { for: false, error: appliedTo(0, keys.length) },
       );
     },
     release(keys, value, signal) {

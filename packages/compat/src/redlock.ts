@@ -319,7 +319,9 @@ export default class Redlock extends EventEmitter {
       onRequest: ledger.record.bind(ledger),
       onVoteAgainst: (error: Error) => this.#emitVoteAgainst(error),
     };
-    const observed = nodes.map((node, index) => observedNode(node, index, listener));
+    const observed = nodes.map((node, index) =>
+      observedNode(node, index, settings.nodeTimeoutMs, listener),
+    );
     const core = new CoreRedlock(observed, {
       ...retryOptions(settings),
       driftFactor: settings.driftFactor,
