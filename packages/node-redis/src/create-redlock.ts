@@ -1,43 +1,64 @@
-import { InvalidArgumentError, Redlock, type RedlockOptions } from '@redlock/core';
+import type { Redlock } from '@redlock/core';
 import {
-  closeWithin,
-  describeInvalidCloseTimeout,
-  listClientsOrUrls,
+  type CreateRedisRedlockOptions,
+  type RedisClientBinding,
+  type RedisServerEntry,
+  redlockFactory,
 } from '@redlock/redis-scripts';
-import { createClient, type RedisClientOptions } from 'redis';
-import type { NodeRedisClient } from './node-redis-client.js';
+import type { RedisClientOptions } from 'redis';
+import * as redis from 'redis';
+import type { NodeRedisClient, NodeRedisSingleClient } from './node-redis-client.js';
 import { NodeRedisLockNode } from './node-redis-lock-node.js';
-import type { NodeRedisLockNodeOptions } from './node-redis-lock-node-options.js';
 
-/** The URL `createRedlock()` connects to when given nothing. */
-export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379/0';
+export { DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_REDIS_URL } from '@redlock/redis-scripts';
 
-/** How long `redlock.close()` waits for a client it created to close gracefully, by default. */
-export const DEFAULT_CLOSE_TIMEOUT_MS = 1000;
+/** node-redis options for the clients `createRedlock` creates; the connection comes from the URL or object. */
+export type NodeRedisClientOptions = Omit<RedisClientOptions, 'url'>;
 
-/** Options of {@link createRedlock}: Redlock's, the nodes', and those of clients created from URLs. */
-export interface CreateRedlockOptions extends RedlockOptions, NodeRedisLockNodeOptions {
-  /**
-   * node-redis options for the clients created from URLs (ignored for
-   * clients you pass in); `url` is set from the URL given.
-   */
-  readonly clientOptions?: Omit<RedisClientOptions, 'url'>;
-  /**
-   * How long `redlock.close()` lets each client created from a URL close
-   * gracefully (replies still in flight arrive first) before it destroys the
-   * connection. A server that is frozen or unreachable never answers; this
-   * bounds how long `close()` can take. Default
-   * {@link DEFAULT_CLOSE_TIMEOUT_MS} (1000 ms); 0 destroys at once.
-   */
-  readonly closeTimeoutMs?: number;
+/** Options of {@link createRedlock}. */
+export type CreateRedlockOptions = CreateRedisRedlockOptions<NodeRedisClientOptions>;
+
+/** The `createClient` to create clients with: `redis`' own, or another copy's (e.g. another major in tests). */
+export interface NodeRedisModule {
+  readonly createClient: (options: never) => unknown;
 }
 
-type ClientOrUrl = NodeRedisClient | string;
-type OwnedClient = ReturnType<typeof createClient>;
+/** How `createRedlock` creates, connects and wraps node-redis clients, for a given `createClient`. */
+export function nodeRedisBinding(
+  module: NodeRedisModule,
+): RedisClientBinding<NodeRedisClient, NodeRedisClientOptions> {
+  return {
+    createNode: (client, settings) => new NodeRedisLockNode(client, settings),
+    openClient(spec, clientOptions) {
+      const socket =
+        spec.path === undefined ? { host: spec.host, port: spec.port } : { path: spec.path };
+      const options = {
+        ...clientOptions,
+        socket: {
+          ...clientOptions?.socket,
+          ...socket,
+          ...(spec.tls === undefined ? {} : { tls: true, ...spec.tls }),
+        },
+        database: spec.db,
+        ...(spec.username === undefined ? {} : { username: spec.username }),
+        ...(spec.password === undefined ? {} : { password: spec.password }),
+      };
+      const client = module.createClient(options as never) as NodeRedisSingleClient;
+      // A node that cannot be reached shows up in Redlock's errors; node-redis
+      // throws 'error' events nobody listens to, which would crash the process.
+      client.on('error', () => undefined);
+      return client;
+    },
+    connectClient(client) {
+      (client as NodeRedisSingleClient).connect().catch(() => undefined);
+    },
+  };
+}
 
 /**
- * Creates a {@link Redlock} over node-redis clients, or over URLs it connects
- * to itself.
+ * Creates a `Redlock` over node-redis clients, or over servers it connects
+ * to itself: `redis://` / `rediss://` / `redis+unix://` URLs, or
+ * `{ host, port, db, username, password, tls }` objects.
  *
  * ```ts
  * const redlock = createRedlock(['redis://10.0.0.1:6379', 'redis://10.0.0.2:6379', 'redis://10.0.0.3:6379']);
@@ -45,75 +66,17 @@ type OwnedClient = ReturnType<typeof createClient>;
  * await redlock.close(); // closes the three clients it created
  * ```
  *
- * With no argument it connects to `redis://127.0.0.1:6379/0`. Clients
- * created from URLs start connecting at once (commands wait in their offline
- * queue meanwhile), load the lock scripts when connected, and get an
- * `'error'` listener, so a node that cannot be reached shows up in Redlock's
- * errors instead of crashing the process. With a short `nodeTimeoutMs`,
- * `await waitUntilReady(redlock)` before the first lock. `redlock.close()`
- * (and `await using`) closes the nodes' pub/sub connections and those
- * clients, each within `closeTimeoutMs`; clients you pass in stay open, they
- * are yours to close. Connect them before use.
+ * With no argument it connects to `redis://127.0.0.1:6379/0`. Clients it
+ * creates start connecting at once (commands wait in their offline queue
+ * meanwhile), load the lock scripts when connected, and get an `'error'`
+ * listener. With a short `nodeTimeoutMs`, `await waitUntilReady(redlock)`
+ * before the first lock. `redlock.close()` (and `await using`) closes them,
+ * each within `closeTimeoutMs`, also while they are still connecting;
+ * clients you pass in stay open, they are yours to close (connect them
+ * before use). Bad arguments throw an `InvalidArgumentError` before any
+ * connection is opened, and never repeat a password.
  */
-export function createRedlock(
-  clientsOrUrls: ClientOrUrl | readonly ClientOrUrl[] = DEFAULT_REDIS_URL,
-  options: CreateRedlockOptions = {},
-): Redlock {
-  const listed = listClientsOrUrls(clientsOrUrls);
-  if ('problem' in listed) throw new InvalidArgumentError(listed.problem);
-  const { entries } = listed;
-  const {
-    commandTimeoutMs,
-    keyPrefix,
-    clientOptions,
-    closeTimeoutMs = DEFAULT_CLOSE_TIMEOUT_MS,
-    ...redlockOptions
-  } = options;
-  const closeTimeoutProblem = describeInvalidCloseTimeout(closeTimeoutMs);
-  if (closeTimeoutProblem) throw new InvalidArgumentError(closeTimeoutProblem);
-  const nodeOptions: NodeRedisLockNodeOptions = { commandTimeoutMs, keyPrefix };
-
-  const owned: OwnedClient[] = [];
-  const nodes = entries.map((entry) => {
-    if (typeof entry !== 'string') return new NodeRedisLockNode(entry, nodeOptions);
-    const client = createClient({ ...clientOptions, url: entry });
-    client.on('error', () => undefined);
-    owned.push(client);
-    return new NodeRedisLockNode(client, nodeOptions);
-  });
-  const redlock = new Redlock(nodes, redlockOptions);
-  // Only connect once nothing can throw any more, so a failed call leaves
-  // no connection behind.
-  for (const client of owned) client.connect().catch(() => undefined);
-  // Redlock.close() closes the nodes (their pub/sub connections); the
-  // clients created here are ours too. Symbol.asyncDispose calls close().
-  const closeNodes = redlock.close.bind(redlock);
-  redlock.close = async () => {
-    await closeNodes();
-    await Promise.all(owned.map((client) => closeOwnedClient(client, closeTimeoutMs)));
-  };
-  return redlock;
-}
-
-/**
- * Closes gracefully when connected (replies still in flight arrive first),
- * but destroys the connection after `closeTimeoutMs`, or at once when it is
- * not connected.
- *
- * Not with `client.close()`: it waits for every pending reply without a
- * bound, and once called, `destroy()` can no longer drop the socket. Instead
- * a PING marks the end of what was sent (Redis answers in order), and the
- * connection is destroyed once it is answered or the time is up.
- */
-async function closeOwnedClient(client: OwnedClient, closeTimeoutMs: number): Promise<void> {
-  if (!client.isOpen) return;
-  if (!client.isReady) return client.destroy();
-  await closeWithin(
-    closeTimeoutMs,
-    async () => {
-      await client.sendCommand(['PING']);
-      client.destroy();
-    },
-    () => client.destroy(),
-  );
-}
+export const createRedlock: (
+  servers?: RedisServerEntry<NodeRedisClient> | readonly RedisServerEntry<NodeRedisClient>[],
+  options?: CreateRedlockOptions,
+) => Redlock = redlockFactory(nodeRedisBinding(redis as NodeRedisModule));

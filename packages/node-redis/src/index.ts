@@ -1,9 +1,20 @@
-export { NodesNotReadyError } from '@redlock/redis-scripts';
+/** Options of {@link NodeRedisLockNode}. */
+export type { RedisLockNodeOptions as NodeRedisLockNodeOptions } from '@redlock/redis-scripts';
+export {
+  NodesNotReadyError,
+  type RedisConnectionOptions,
+  RedisNodeUnavailableError,
+  type WaitUntilReadyOptions,
+  waitUntilReady,
+} from '@redlock/redis-scripts';
 export {
   type CreateRedlockOptions,
   createRedlock,
   DEFAULT_CLOSE_TIMEOUT_MS,
   DEFAULT_REDIS_URL,
+  type NodeRedisClientOptions,
+  type NodeRedisModule,
+  nodeRedisBinding,
 } from './create-redlock.js';
 export type {
   NodeRedisClient,
@@ -14,7 +25,6 @@ export type {
   NodeRedisSingleClient,
   NodeRedisSubscriber,
 } from './node-redis-client.js';
+export { nodeRedisPort } from './node-redis-client-port.js';
 export { NodeRedisLockNode } from './node-redis-lock-node.js';
-export type { NodeRedisLockNodeOptions } from './node-redis-lock-node-options.js';
 export { nodeRedisNodeName } from './node-redis-node-name.js';
-export { type WaitUntilReadyOptions, waitUntilReady } from './wait-until-ready.js';

@@ -1,9 +1,9 @@
 /**
- * The parts of node-redis (`redis` v5) clients this package uses, typed
- * structurally: the generics of real clients (modules, functions, scripts,
- * RESP version, type mapping) vary from app to app, and a cluster with
- * modules is not assignable to `RedisClusterType<any, ...>`. The node only
- * sends raw commands and decodes the replies itself, so every
+ * The parts of node-redis (`redis` v5 and v6) clients this package uses,
+ * typed structurally: the generics of real clients (modules, functions,
+ * scripts, RESP version, type mapping) vary from app to app, and a cluster
+ * with modules is not assignable to `RedisClusterType<any, ...>`. The node
+ * only sends raw commands and decodes the replies itself, so every
  * parameterisation works.
  */
 
@@ -29,8 +29,8 @@ export interface NodeRedisSubscriber {
   destroy(): void;
 }
 
-/** Connection events the node follows to load its scripts on every new connection. */
-export type NodeRedisConnectionEvent = 'ready' | 'reconnecting' | 'end';
+/** Connection events the node follows. */
+export type NodeRedisConnectionEvent = 'connect' | 'ready' | 'reconnecting' | 'end' | 'error';
 
 /** A client from `createClient()`. */
 export interface NodeRedisSingleClient {
@@ -39,16 +39,18 @@ export interface NodeRedisSingleClient {
   readonly isReady: boolean;
   sendCommand(args: readonly string[], options?: NodeRedisCommandOptions): Promise<unknown>;
   duplicate(): NodeRedisSubscriber;
-  close(): Promise<void>;
+  connect(): Promise<unknown>;
   destroy(): void;
-  on(event: NodeRedisConnectionEvent, listener: () => void): unknown;
-  off(event: NodeRedisConnectionEvent, listener: () => void): unknown;
+  on(event: NodeRedisConnectionEvent, listener: (error?: unknown) => void): unknown;
+  off(event: NodeRedisConnectionEvent, listener: (error?: unknown) => void): unknown;
+  once(event: NodeRedisConnectionEvent, listener: (error?: unknown) => void): unknown;
 }
 
 /** A cluster from `createCluster()`. */
 export interface NodeRedisCluster {
   readonly masters: readonly unknown[];
   readonly _options: object;
+  readonly isOpen: boolean;
   sendCommand(
     firstKey: string | undefined,
     isReadonly: boolean | undefined,
@@ -56,12 +58,40 @@ export interface NodeRedisCluster {
     options?: NodeRedisCommandOptions,
   ): Promise<unknown>;
   duplicate(overrides?: { minimizeConnections?: boolean }): NodeRedisSubscriber;
+  destroy(): void;
 }
 
-/** A node-redis client from `createClient()` or cluster from `createCluster()` (`redis` v5). */
+/** A node-redis client from `createClient()` or cluster from `createCluster()`. */
 export type NodeRedisClient = NodeRedisSingleClient | NodeRedisCluster;
 
 /** Clusters have `masters`; single-server clients do not. */
 export function isCluster(client: NodeRedisClient): client is NodeRedisCluster {
   return 'masters' in client;
+}
+
+/**
+ * Why `value` is not a client this package can lock on, or `undefined` when
+ * it is one: node-redis' `createSentinel()` clients and ioredis clients look
+ * alike from JavaScript but fail on the first command.
+ */
+export function describeWrongClient(value: unknown): string | undefined {
+  const usage =
+    'NodeRedisLockNode needs a node-redis client or cluster, e.g. new NodeRedisLockNode(await createClient({ url }).connect())';
+  if (value === null || typeof value !== 'object') return usage;
+  const candidate = value as Record<string, unknown>;
+  if (typeof candidate.evalsha === 'function' && typeof candidate.status === 'string') {
+    return `${usage}; this is an ioredis client: use IoredisLockNode from @redlock/ioredis`;
+  }
+  if (
+    typeof candidate.getSentinelNode === 'function' ||
+    typeof candidate.getMasterNode === 'function'
+  ) {
+    return `${usage}; createSentinel() clients are not supported: lock on the masters with ioredis' Sentinel support (@redlock/ioredis), or connect createClient() to each master`;
+  }
+  if (typeof candidate.sendCommand !== 'function' || typeof candidate.duplicate !== 'function') {
+    return usage;
+  }
+  const single = typeof candidate.isReady === 'boolean' && typeof candidate.on === 'function';
+  if (!single && !('masters' in candidate)) return usage;
+  return undefined;
 }

@@ -11,8 +11,10 @@ export class CommandTimeoutError extends Error {
 
 /** Bounds of one call to a Redis node. */
 export interface DeadlineOptions {
-  /** Reject with `signal.reason` as soon as it aborts. */
+  /** Reject with `signal.reason` as soon as it aborts (the caller gave up). */
   readonly signal?: AbortSignal | undefined;
+  /** Reject with `interrupt.reason` as soon as it aborts (the node was closed, or its connection went down). */
+  readonly interrupt?: AbortSignal | undefined;
   /** Reject with a {@link CommandTimeoutError} after this many ms. */
   readonly timeoutMs?: number | undefined;
   /** What is being waited for, for the timeout message, e.g. `"acquire on redis://h:6379/0"`. */
@@ -32,19 +34,24 @@ export interface DeadlineOptions {
  */
 export function runWithDeadline<T>(
   run: (deadlineSignal: AbortSignal | undefined) => Promise<T>,
-  { signal, timeoutMs, description }: DeadlineOptions,
+  { signal, interrupt, timeoutMs, description }: DeadlineOptions,
 ): Promise<T> {
   if (signal?.aborted) return Promise.reject(signal.reason);
-  if (signal === undefined && timeoutMs === undefined) return run(undefined);
+  if (interrupt?.aborted) return Promise.reject(interrupt.reason);
+  if (signal === undefined && interrupt === undefined && timeoutMs === undefined) {
+    return run(undefined);
+  }
 
   // Without a timeout of our own the caller's signal already is the deadline:
-  // hand it on rather than pay for a new controller on every command.
+  // hand it on rather than pay for a new controller on every command (an
+  // interrupt then only rejects; the client may still send a queued command).
   const deadline = timeoutMs === undefined ? undefined : new AbortController();
   return new Promise<T>((resolve, reject) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const settle = () => {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      interrupt?.removeEventListener('abort', onInterrupt);
     };
     const giveUp = (reason: unknown) => {
       settle();
@@ -54,8 +61,10 @@ export function runWithDeadline<T>(
       deadline?.abort(reason);
     };
     const onAbort = () => giveUp(signal?.reason);
+    const onInterrupt = () => giveUp(interrupt?.reason);
 
     signal?.addEventListener('abort', onAbort, { once: true });
+    interrupt?.addEventListener('abort', onInterrupt, { once: true });
     if (timeoutMs !== undefined) {
       timer = setTimeout(() => giveUp(new CommandTimeoutError(description, timeoutMs)), timeoutMs);
     }

@@ -1,6 +1,12 @@
 export { closeWithin } from './bounded-close.js';
 export { ChannelListeners, type ChannelTransport } from './channel-listeners.js';
-export { describeInvalidCloseTimeout, listClientsOrUrls } from './create-redlock-arguments.js';
+export {
+  DEFAULT_REDIS_URL,
+  isPlainObject,
+  parseRedisConnection,
+  type RedisConnectionOptions,
+  type RedisConnectionSpec,
+} from './connection-spec.js';
 export { CommandTimeoutError, type DeadlineOptions, runWithDeadline } from './deadline.js';
 export {
   type AcquireScriptReply,
@@ -11,12 +17,6 @@ export {
   type InspectedKey,
 } from './decode-replies.js';
 export { CLUSTER_SLOT_COUNT, describeCrossSlotKeys, keyHashSlot } from './hash-slot.js';
-export {
-  describeInvalidKeys,
-  describeInvalidLockArguments,
-  describeInvalidTtl,
-  describeInvalidValue,
-} from './lock-arguments.js';
 export { type LockCommands, lockCommands, type ScriptRunner } from './lock-commands.js';
 export {
   acquireScript,
@@ -26,6 +26,7 @@ export {
   preloadedScripts,
   releaseScript,
 } from './lock-scripts.js';
+export { nodeClosedError, RedisNodeUnavailableError } from './node-errors.js';
 export {
   formatClusterName,
   formatRedisName,
@@ -34,17 +35,37 @@ export {
   withKeyPrefix,
 } from './node-name.js';
 export {
+  ConnectionStateTracker,
+  type RedisClientPort,
+  type RedisConnectionState,
+  type RedisSubscriber,
+} from './redis-client-port.js';
+export { RedisLockNode } from './redis-lock-node.js';
+export type {
+  OwnedClientOptions,
+  RedisLockNodeOptions,
+  RedisLockNodeSettings,
+} from './redis-lock-node-options.js';
+export {
   defineRedisScript,
   evalScript,
   isNoScriptError,
   type RedisScript,
   type ScriptEvaluator,
 } from './redis-script.js';
+export {
+  type CreateRedisRedlockOptions,
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  type RedisClientBinding,
+  type RedisServerEntry,
+  redlockFactory,
+} from './redlock-factory.js';
 export { RELEASE_CHANNEL_PREFIX, releaseChannel } from './release-channel.js';
 export { RedisReplyError } from './reply-error.js';
 export { ScriptPreloader } from './script-preloader.js';
 export {
   NodesNotReadyError,
   type ReadyNode,
-  waitUntilNodesReady,
+  type WaitUntilReadyOptions,
+  waitUntilReady,
 } from './wait-until-ready.js';

@@ -1,3 +1,4 @@
+import { validateKeys, validateLockArguments } from '@redlock/core';
 import {
   type AcquireScriptReply,
   decodeAcquireReply,
@@ -6,12 +7,11 @@ import {
   decodeReleaseReply,
   type InspectedKey,
 } from './decode-replies.js';
-import { describeInvalidKeys, describeInvalidLockArguments } from './lock-arguments.js';
 import { acquireScript, extendScript, inspectScript, releaseScript } from './lock-scripts.js';
 import type { RedisScript } from './redis-script.js';
 import { RELEASE_CHANNEL_PREFIX } from './release-channel.js';
 
-/** Runs one script on a node: how an adapter sends EVALSHA/EVAL through its client. */
+/** Runs one script on a node: how the node sends EVALSHA/EVAL through its client port. */
 export type ScriptRunner = (
   script: RedisScript,
   keys: readonly string[],
@@ -38,32 +38,27 @@ export interface LockCommands {
 }
 
 /**
- * One home for what every Redis adapter does around a script: check the
- * arguments, lay them out as the script expects, decode the reply. The
- * adapter supplies how to run a script and which error a bad argument is
- * (`InvalidArgumentError` from `@redlock/core`; this package depends on no
- * client and no core).
+ * What every Redis node does around a script: check the arguments with
+ * core's checks (an `InvalidArgumentError` before the server is touched),
+ * lay them out as the script expects, decode the reply.
  */
-export function lockCommands(run: ScriptRunner, reject: (problem: string) => Error): LockCommands {
-  const check = (problem: string | undefined): void => {
-    if (problem !== undefined) throw reject(problem);
-  };
+export function lockCommands(run: ScriptRunner): LockCommands {
   return {
     async acquire(keys, value, ttlMs, signal) {
-      check(describeInvalidLockArguments(keys, value, ttlMs));
+      validateLockArguments(keys, value, ttlMs);
       return decodeAcquireReply(await run(acquireScript, keys, [value, String(ttlMs)], signal));
     },
     async extend(keys, value, ttlMs, signal) {
-      check(describeInvalidLockArguments(keys, value, ttlMs));
+      validateLockArguments(keys, value, ttlMs);
       return decodeExtendReply(await run(extendScript, keys, [value, String(ttlMs)], signal));
     },
     async release(keys, value, signal) {
-      check(describeInvalidLockArguments(keys, value));
+      validateLockArguments(keys, value);
       const reply = await run(releaseScript, keys, [value, RELEASE_CHANNEL_PREFIX], signal);
       return decodeReleaseReply(reply, keys.length);
     },
     async inspect(keys) {
-      check(describeInvalidKeys(keys));
+      validateKeys(keys);
       return decodeInspectReply(await run(inspectScript, keys, [], undefined), keys.length);
     },
   };

@@ -33,10 +33,20 @@ export function isNoScriptError(error: unknown): boolean {
 
 /** How {@link evalScript} reaches the server; both receive keys and arguments separately. */
 export interface ScriptEvaluator {
-  /** `EVALSHA sha1 numkeys ...keys ...args` */
-  evalSha(sha1: string, keys: readonly string[], args: readonly string[]): Promise<unknown>;
-  /** `EVAL source numkeys ...keys ...args` */
-  eval(source: string, keys: readonly string[], args: readonly string[]): Promise<unknown>;
+  /** `EVALSHA sha1 numkeys ...keys ...args`; `signal` aborts once the caller gave up. */
+  evalSha(
+    sha1: string,
+    keys: readonly string[],
+    args: readonly string[],
+    signal: AbortSignal | undefined,
+  ): Promise<unknown>;
+  /** `EVAL source numkeys ...keys ...args`; `signal` aborts once the caller gave up. */
+  eval(
+    source: string,
+    keys: readonly string[],
+    args: readonly string[],
+    signal: AbortSignal | undefined,
+  ): Promise<unknown>;
 }
 
 /**
@@ -59,12 +69,12 @@ export async function evalScript(
   deadlineSignal?: AbortSignal,
   scriptCached = true,
 ): Promise<unknown> {
-  if (!scriptCached) return await evaluator.eval(script.source, keys, args);
+  if (!scriptCached) return await evaluator.eval(script.source, keys, args, deadlineSignal);
   try {
-    return await evaluator.evalSha(script.sha1, keys, args);
+    return await evaluator.evalSha(script.sha1, keys, args, deadlineSignal);
   } catch (error) {
     if (!isNoScriptError(error)) throw error;
     deadlineSignal?.throwIfAborted();
-    return await evaluator.eval(script.source, keys, args);
+    return await evaluator.eval(script.source, keys, args, deadlineSignal);
   }
 }

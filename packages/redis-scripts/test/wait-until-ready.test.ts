@@ -1,5 +1,9 @@
+import { InvalidArgumentError, type LockNode, RedlockError } from '@redlock/core';
 import { describe, expect, it } from 'vitest';
-import { NodesNotReadyError, type ReadyNode, waitUntilNodesReady } from '../src/index.js';
+import { NodesNotReadyError, type ReadyNode, waitUntilReady } from '../src/index.js';
+
+const waitUntilNodesReady = (nodes: ReadyNode[], signal?: AbortSignal) =>
+  waitUntilReady(nodes as unknown as LockNode[], { signal });
 
 /** A node that becomes ready when the test says so, and gives up when its signal aborts. */
 function node(name: string): ReadyNode & { becomeReady(): void } {
@@ -49,11 +53,23 @@ describe('waitUntilNodesReady', () => {
 
     const error = await waiting.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(NodesNotReadyError);
+    expect(error).toBeInstanceOf(RedlockError);
     expect(error).toMatchObject({
       name: 'NodesNotReadyError',
+      code: 'ABORTED',
       message: '2 of 3 nodes not ready: redis://a:6379/0, redis://c:6379/0',
       nodeNames: ['redis://a:6379/0', 'redis://c:6379/0'],
       cause: reason,
     });
+  });
+
+  it('refuses anything but a Redlock or an array of nodes, and a signal that is not one', () => {
+    expect(() => waitUntilReady(undefined as never)).toThrow(InvalidArgumentError);
+    expect(() => waitUntilReady({} as never)).toThrow(
+      'waitUntilReady needs a Redlock or an array of lock nodes',
+    );
+    expect(() => waitUntilReady([], { signal: 'soon' as never })).toThrow(
+      'signal must be an AbortSignal',
+    );
   });
 });
