@@ -1,4 +1,4 @@
-import { LockAcquireError, RedlockError } from './errors.js';
+import { InvalidArgumentError, LockAcquireError, RedlockError } from './errors.js';
 import { Lock } from './lock.js';
 import type { LockNode } from './lock-node.js';
 import { acquireAbortedMessage, acquireFailedMessage, type RoundRules } from './messages.js';
@@ -75,6 +75,8 @@ export class Acquisition {
           signal,
           onLateAcquired: fate.onLateAcquired,
         });
+        const refusal = refusalIn(verdict.report);
+        if (refusal) throw this.#refused(refusal, keys, value, verdict, fate);
         if (verdict.succeeded) return fate.won(verdict, attempts, this.#hooks);
         attempts.push(verdict.report);
         this.#hooks.onAttemptFailed?.(keys, attempt, verdict.report);
@@ -138,6 +140,8 @@ export class Acquisition {
       decision: 'contention',
       onLateAcquired: fate.onLateAcquired,
     });
+    const refusal = refusalIn(verdict.report);
+    if (refusal) throw this.#refused(refusal, keys, value, verdict, fate);
     if (verdict.succeeded) return fate.won(verdict, attempts, this.#hooks);
     fate.gaveUp();
     attempts.push(verdict.report);
@@ -162,6 +166,19 @@ export class Acquisition {
       keys,
       attempts,
     );
+  }
+
+  /** A node refused the call as invalid: undo what the others did, and give up with its error. */
+  #refused(
+    refusal: InvalidArgumentError,
+    keys: readonly string[],
+    value: string,
+    verdict: RoundVerdict,
+    fate: AcquisitionFate,
+  ): InvalidArgumentError {
+    fate.gaveUp();
+    void this.#quorum.undo(keys, value, verdict.report);
+    return refusal;
   }
 
   #abortedError(keys: readonly string[], attempts: AttemptReport[], reason: unknown) {
@@ -209,6 +226,21 @@ class AcquisitionFate {
     hooks.onAcquired?.(lock);
     return lock;
   }
+}
+
+/**
+ * The `InvalidArgumentError` a node rejected with, if any: a programming
+ * error (keys of one lock in different Redis Cluster slots, a closed
+ * Redlock) that no retry can fix, so the acquisition rejects with it as it
+ * is, at once, instead of counting the node as unreachable.
+ */
+function refusalIn(report: AttemptReport): InvalidArgumentError | undefined {
+  for (const outcome of report.outcomes) {
+    if (outcome.status === 'error' && outcome.cause instanceof InvalidArgumentError) {
+      return outcome.cause;
+    }
+  }
+  return undefined;
 }
 
 /** A wait never past the deadline, and never longer than a timer can wait. */
