@@ -1,0 +1,26 @@
+/** Options of {@link ValkeyGlideLockNode}. */
+export type { RedisLockNodeOptions as ValkeyGlideLockNodeOptions } from '@redlock/redis-scripts';
+export {
+  NodesNotReadyError,
+  type RedisConnectionOptions,
+  RedisNodeUnavailableError,
+  type WaitUntilReadyOptions,
+  waitUntilReady,
+} from '@redlock/redis-scripts';
+export {
+  type CreateRedlockOptions,
+  createRedlock,
+  DEFAULT_CLOSE_TIMEOUT_MS,
+  DEFAULT_REDIS_URL,
+  glideConfiguration,
+  ownedClientDefaults,
+  valkeyGlideBinding,
+} from './create-redlock.js';
+export { type ValkeyGlideClient, valkeyGlidePort } from './glide-client-port.js';
+export { glideNodeName } from './glide-node-name.js';
+export {
+  type GlideClientClass,
+  type GlideClientInstance,
+  PendingGlideClient,
+} from './pending-glide-client.js';
+export { ValkeyGlideLockNode } from './valkey-glide-lock-node.js';
