@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@redlock/core';
 import { useRedisCluster } from '@redlock/test-utils/vitest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import Redlock, { type Client, ExecutionError, ResourceLockedError } from '../src/index.js';
@@ -49,11 +50,11 @@ describe.each(clientKinds)('a Redlock of one $name Cluster client', (kind) => {
     await lock.release();
   });
 
-  it('refuses resources in different slots, the vote explaining hash tags', async () => {
-    const redlock = new Redlock([client], { retryCount: 0 });
+  it('refuses resources in different slots at once, explaining hash tags', async () => {
+    // node-redlock sends them as one script, which the cluster refuses (CROSSSLOT) on every retry.
+    const redlock = new Redlock([client]);
     const error = await redlock.acquire(['orders:1', 'orders:2'], DURATION).catch((e) => e);
-    expect(error).toBeInstanceOf(ExecutionError);
-    const stats = await error.attempts[0];
-    expect(stats.votesAgainst.get(client)?.message).toContain('{orders}');
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error.message).toContain('{orders}');
   });
 });

@@ -1,5 +1,6 @@
 import type { Contender } from '../contender.js';
 import { nodeRedlock } from './node-redlock.js';
+import { oursCompat } from './ours-compat.js';
 import { oursIoredis } from './ours-ioredis.js';
 import { oursNodeRedis } from './ours-node-redis.js';
 import { rawFloor } from './raw-floor.js';
@@ -11,6 +12,7 @@ import { sesameRedlock } from './sesame-redlock.js';
 export const contenders: readonly Contender[] = [
   oursIoredis,
   oursNodeRedis,
+  oursCompat,
   nodeRedlock,
   sesameRedlock,
   redlockUniversal,
