@@ -7,6 +7,7 @@ import type { AttemptReport } from './reports.js';
 import { retryDelayMs } from './retry.js';
 import { MAX_TIMER_MS, type RetryPlan } from './validate.js';
 import { lineKeyOf, type WaitLine, type WaitLines } from './wait-line.js';
+import { entryTtlFor } from './waiting-line.js';
 
 /**
  * Optional observers of the acquisition loop, called synchronously at each
@@ -57,6 +58,10 @@ export class Acquisition {
         ? Number.POSITIVE_INFINITY
         : runtime.now() + plan.waitTimeoutMs;
     const fate = new AcquisitionFate(quorum, keys, value);
+    // With `waitingLine`: one place for every attempt, the same on every node.
+    const place = quorum.waitingLine
+      ? { score: runtime.epochNow(), entryTtlMs: entryTtlFor(plan, quorum.nodeTimeoutMs) }
+      : undefined;
     // Joined before the first attempt, so a release of this process during that
     // attempt counts as a wake-up for the retry.
     const line: WaitLine = this.#lines.join(lineKeyOf(keys), keys);
@@ -74,6 +79,7 @@ export class Acquisition {
         const verdict = await quorum.acquire(keys, value, ttlMs, {
           signal,
           onLateAcquired: fate.onLateAcquired,
+          place,
         });
         const refusal = refusalIn(verdict.report);
         if (refusal) throw this.#refused(refusal, keys, value, verdict, fate);
@@ -139,6 +145,8 @@ export class Acquisition {
       signal,
       decision: 'contention',
       onLateAcquired: fate.onLateAcquired,
+      // A single attempt respects the line but takes no place it would not refresh.
+      place: quorum.waitingLine ? { score: quorum.runtime.epochNow(), entryTtlMs: 0 } : undefined,
     });
     const refusal = refusalIn(verdict.report);
     if (refusal) throw this.#refused(refusal, keys, value, verdict, fate);
@@ -221,7 +229,14 @@ class AcquisitionFate {
   }
 
   won(verdict: RoundVerdict, attempts: readonly AttemptReport[], hooks: AcquisitionHooks): Lock {
-    const lock = new Lock(this.quorum, this.keys, this.value, verdict.validity, attempts);
+    const lock = new Lock(
+      this.quorum,
+      this.keys,
+      this.value,
+      verdict.validity,
+      attempts,
+      verdict.fencingToken,
+    );
     this.#lock = lock;
     hooks.onAcquired?.(lock);
     return lock;

@@ -6,7 +6,14 @@ export {
   type RedlockErrorCode,
 } from './errors.js';
 export { Lock } from './lock.js';
-export type { AcquireReply, KeyState, LockNode, ReleaseListener } from './lock-node.js';
+export type {
+  AcquireReply,
+  FencedAcquireReply,
+  KeyState,
+  LockNode,
+  ReleaseListener,
+  ServerRun,
+} from './lock-node.js';
 export {
   type AcquireOptions,
   defaultOptions,
@@ -26,3 +33,9 @@ export {
   validateTimerMs,
   validateTtl,
 } from './validate.js';
+export {
+  type InLineReply,
+  type LinePlace,
+  MAX_ENTRY_TTL_MS,
+  validateLinePlace,
+} from './waiting-line.js';

@@ -49,6 +49,38 @@
  *   dedicated connection). Resolve only once listening has started.
  * - `close` frees what the node opened itself (a pub/sub connection); never
  *   the client the user passed in.
+ * - **Fencing** (`acquireFenced` and `raiseFence`, both or neither): every
+ *   key has a fencing counter, stored with the key in the same store (same
+ *   persistence, same Redis hash slot: `<key>:fence` when the key has a
+ *   `{hash tag}`, else `{<key>}:fence`), without a TTL: it outlives the lock.
+ *   `acquireFenced` grants exactly like `acquire`, and when it grants it
+ *   sets every key's counter to `max(counter + 1, the server's clock in
+ *   microseconds since the epoch)` (Redis: `TIME`) and replies the largest
+ *   of them as `fence`. A refusal changes no counter. `raiseFence(keys, fence)`
+ *   sets every key's counter to `max(counter, fence)`: it never lowers one,
+ *   and replies the smallest counter among the keys afterwards.
+ *   Redlock turns these into a fencing token per lock (`fencing: true`);
+ *   the clock floor keeps tokens growing across a restart that lost the
+ *   counters (see docs/algorithm.md for the proof). Conformance group
+ *   `fencing`.
+ * - **Restart detection** (`serverRun`): which run of the server answers
+ *   this node's requests, and how long ago it started; synchronously when
+ *   the current connection's run is known, so it costs no round trip. Redlock's
+ *   `restartGuardMs` keeps a server that started recently out of every
+ *   quorum. A Redis node reads `run_id` and `uptime_in_seconds` from
+ *   `INFO server` on every (re)connection, before that connection carries
+ *   any request, and never resends a request across a reconnection (the new
+ *   run may have lost what the old one granted). Conformance group `restart`.
+ * - **Waiting line** (`acquireInLine`, see `waiting-line.ts`): each key has a
+ *   line of waiters' places (`score`, ties by `value` as bytes), stored with
+ *   the key (Redis: sorted sets `<key>:line` and `<key>:line:until` when
+ *   the key has a `{hash tag}`, else `{<key>}:line...`). Atomically: drop
+ *   places whose `entryTtlMs` passed (on the node's own clock); grant exactly
+ *   like `acquire` if no live place of any key's line ranks before ours, and
+ *   then remove our places; otherwise change no key, and (when
+ *   `entryTtlMs > 0`) add or refresh our place in every key's line, and
+ *   reply how many places are `ahead`. Redlock uses it with `waitingLine:
+ *   true`, so all nodes agree on the next holder. Conformance group `line`.
  *
  * ## Proving it
  *
@@ -63,6 +95,8 @@
  */
 
 /** The reply of {@link LockNode.acquire}. */
+import type { InLineReply, LinePlace } from './waiting-line.js';
+
 export type AcquireReply =
   | { readonly acquired: true }
   | {
@@ -70,6 +104,27 @@ export type AcquireReply =
       /** Longest remaining TTL (ms) among the keys held by another value, -1 if unknown. */
       readonly pttl: number;
     };
+
+/** The reply of {@link LockNode.acquireFenced}. */
+export type FencedAcquireReply =
+  | {
+      readonly acquired: true;
+      /** The largest fencing counter among the keys, after this grant raised each. */
+      readonly fence: bigint;
+    }
+  | {
+      readonly acquired: false;
+      /** Longest remaining TTL (ms) among the keys held by another value, -1 if unknown. */
+      readonly pttl: number;
+    };
+
+/** What {@link LockNode.serverRun} reports: the server's current run. */
+export interface ServerRun {
+  /** Changes whenever the server restarts (Redis: `run_id`). */
+  readonly runId: string;
+  /** Milliseconds since that run started (Redis: `uptime_in_seconds` * 1000, or finer). */
+  readonly uptimeMs: number;
+}
 
 /** What {@link LockNode.inspect} reports for one key. */
 export interface KeyState {
@@ -133,4 +188,44 @@ export interface LockNode {
 
   /** Optional: free what the node itself opened (never the user's client). */
   close?(): Promise<void>;
+
+  /**
+   * Optional (fencing, with {@link raiseFence}): `acquire`, and on a grant
+   * set each key's counter to `max(counter + 1, server clock in µs)`;
+   * resolve the largest as `fence`. A refusal changes no counter.
+   */
+  acquireFenced?(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    signal?: AbortSignal,
+  ): Promise<FencedAcquireReply>;
+
+  /**
+   * Optional (fencing, with {@link acquireFenced}): set each key's counter
+   * to `max(counter, fence)`, never lower; resolve with the smallest counter
+   * among the keys afterwards (so at least `fence`).
+   */
+  raiseFence?(keys: readonly string[], fence: bigint, signal?: AbortSignal): Promise<bigint>;
+
+  /**
+   * Optional (restart detection): the run of the server that will answer
+   * the requests this caller sends next. Return it synchronously when the
+   * current connection's run is known (the hot path: no round trip), or a
+   * promise when it must be checked first (after a (re)connection).
+   */
+  serverRun?(signal?: AbortSignal): ServerRun | Promise<ServerRun>;
+
+  /**
+   * Optional (waiting line): `acquire`, but only for the first live place
+   * of every key's line; otherwise take or refresh `place` in those lines
+   * (unless `place.entryTtlMs` is 0) and say how many are ahead.
+   */
+  acquireInLine?(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    place: LinePlace,
+    signal?: AbortSignal,
+  ): Promise<InLineReply>;
 }

@@ -31,6 +31,14 @@ export class Lock implements AsyncDisposable {
   readonly value: string;
   /** Every failed attempt before this lock was acquired. */
   readonly attempts: readonly AttemptReport[];
+  /**
+   * With `new Redlock(nodes, { fencing: true })`: a number that grows with
+   * every acquisition of an overlapping resource. Send it with each write to
+   * the protected resource, and let the resource refuse a token older than
+   * the newest it accepted (e.g. `UPDATE ... SET ..., fence = $token WHERE id
+   * = $id AND fence < $token`). `extend` keeps it. `undefined` without fencing.
+   */
+  readonly fencingToken: bigint | undefined;
   #validity: Validity;
   #state: LockState = 'held';
   readonly #quorum: Quorum;
@@ -42,12 +50,14 @@ export class Lock implements AsyncDisposable {
     value: string,
     validity: Validity,
     attempts: readonly AttemptReport[],
+    fencingToken?: bigint,
   ) {
     this.#quorum = quorum;
     this.resources = resources;
     this.value = value;
     this.#validity = validity;
     this.attempts = attempts;
+    this.fencingToken = fencingToken;
   }
 
   /** Epoch milliseconds at which this lock's validity ends. */

@@ -59,6 +59,19 @@ export function describeRound(report: AttemptReport, rules: RoundRules): string 
       `${timedOut.length} ${plural(timedOut.length, 'node')} did not answer within ${rules.nodeTimeoutMs} ms (${names})`,
     );
   }
+  const restarting = report.outcomes.filter((o) => o.status === 'restarting');
+  if (restarting.length > 0) {
+    const details = restarting
+      .map((o) =>
+        o.status === 'restarting'
+          ? `${o.node}: restarted ${formatMs(o.restartedMsAgo)} ago, counted again in ${formatMs(o.countedAgainInMs)}`
+          : o.node,
+      )
+      .join(', ');
+    parts.push(
+      `${restarting.length} ${plural(restarting.length, 'node')} started too recently to count (${details})`,
+    );
+  }
   if (pending.length > 0 && parts.length > 0) {
     const names = pending.map((o) => o.node).join(', ');
     parts.push(
@@ -66,7 +79,7 @@ export function describeRound(report: AttemptReport, rules: RoundRules): string 
     );
   }
   const won = report.outcomes.filter(
-    (o) => o.status === 'acquired' || o.status === 'extended',
+    (o) => o.status === 'acquired' || o.status === 'extended' || o.status === 'raised',
   ).length;
   if (parts.length === 0 || (won >= rules.quorum && report.validityMs <= 0)) {
     parts.push(

@@ -1,4 +1,4 @@
-import type { AcquireReply, LockNode } from './lock-node.js';
+import type { AcquireReply, FencedAcquireReply, LockNode } from './lock-node.js';
 import type { NodeOutcome } from './reports.js';
 
 /**
@@ -46,4 +46,22 @@ export function classifyRelease(reply: number, node: LockNode): NodeOutcome {
   return reply > 0
     ? { node: node.name, status: 'released', deleted: reply }
     : { node: node.name, status: 'not-held' };
+}
+
+export function classifyFencedAcquire(reply: FencedAcquireReply, node: LockNode): NodeOutcome {
+  if (reply !== null && typeof reply === 'object' && reply.acquired === true) {
+    if (typeof reply.fence === 'bigint' && reply.fence >= 0n) {
+      return { node: node.name, status: 'acquired' };
+    }
+    throw new InvalidReplyError(node, 'acquireFenced', reply);
+  }
+  return classifyAcquire(reply as AcquireReply, node);
+}
+
+/** A write-back must leave every counter at least at the fence it was asked to raise them to. */
+export function classifyRaise(fence: bigint): (reply: bigint, node: LockNode) => NodeOutcome {
+  return (reply, node) => {
+    if (typeof reply === 'bigint' && reply >= fence) return { node: node.name, status: 'raised' };
+    throw new InvalidReplyError(node, 'raiseFence', reply);
+  };
 }

@@ -36,6 +36,34 @@ export interface RedlockOptions {
    * stalls an acquisition. Keep it much smaller than the TTL. Default `100`.
    */
   nodeTimeoutMs?: number;
+  /**
+   * Give every lock a fencing token (`lock.fencingToken`, a `bigint`) that
+   * grows with every acquisition of overlapping resources: pass it with each
+   * write and let the resource refuse tokens older than the newest it saw.
+   * Needs nodes with the fencing capability (`acquireFenced`, `raiseFence`);
+   * costs one more round per acquisition. Default `false`: no extra round.
+   */
+  fencing?: boolean;
+  /**
+   * A node whose server started less than this many ms ago counts toward no
+   * quorum (acquire, extend, fencing): it may have restarted without the
+   * locks it granted. Set it to at least your longest TTL plus its drift.
+   * `0` turns the guard off. Default `'auto'`: 30 000 ms when there are at
+   * least 3 nodes and every node reports its server's start (`serverRun`),
+   * otherwise 0; so a single development server is never refused, and a
+   * production quorum is guarded. Needs `serverRun` on every node when > 0.
+   */
+  restartGuardMs?: number | 'auto';
+  /**
+   * Wait in line across processes: a waiter takes a place, the same on
+   * every node (when its acquisition started), in each key's waiting line,
+   * and nodes grant only to the first live place, so votes do not split
+   * and turns go in order. Needs nodes with `acquireInLine` (the others are
+   * asked as before); a place lapses about `2 x (retryDelay + retryJitter +
+   * 2 x nodeTimeoutMs)` after its waiter stops refreshing it. Not applied to
+   * fenced acquisitions. Default `false`. See docs/algorithm.md.
+   */
+  waitingLine?: boolean;
   /** Give up acquiring after this many ms in total, whatever `retryCount` says. Default: no limit. */
   waitTimeoutMs?: number;
   /** Time, timers and randomness; inject a virtual runtime for simulations. Default: the system's. */
@@ -62,7 +90,12 @@ export const defaultOptions = {
   retryJitter: 100,
   automaticExtensionThreshold: 500,
   nodeTimeoutMs: 100,
+  fencing: false,
+  restartGuardMs: 'auto',
 } as const;
+
+/** The guard `restartGuardMs: 'auto'` applies to a quorum of 3 or more nodes that report restarts. */
+export const AUTO_RESTART_GUARD_MS = 30_000;
 
 /** Fixed part of the drift allowance, for the granularity of TTLs on the nodes. */
 export const CLOCK_PRECISION_MS = 2;

@@ -1,10 +1,18 @@
 import type { LockNode } from './lock-node.js';
 import { describeRound, type RoundRules } from './messages.js';
-import { classifyAcquire, classifyExtend, classifyRelease } from './node-replies.js';
+import {
+  classifyAcquire,
+  classifyExtend,
+  classifyFencedAcquire,
+  classifyRaise,
+  classifyRelease,
+} from './node-replies.js';
 import { CLOCK_PRECISION_MS } from './options.js';
-import type { AttemptReport, ReleaseReport } from './reports.js';
-import { type RoundResult, runRound, type Tally } from './round.js';
+import type { AttemptReport, NodeOutcome, ReleaseReport } from './reports.js';
+import { RestartGuard, type Restarting } from './restart-guard.js';
+import { type RoundResult, type RoundSpec, runRound, type Tally } from './round.js';
 import type { RedlockRuntime } from './runtime.js';
+import { acquireOnNode, type LinePlace } from './waiting-line.js';
 
 /**
  * When a lock's validity ends, on both clocks. Both come from one instant
@@ -32,6 +40,8 @@ export interface RoundVerdict {
   readonly contention: boolean;
   readonly report: AttemptReport;
   readonly validity: Validity;
+  /** With `fencing`: the lock's token, written back on a quorum. */
+  readonly fencingToken?: bigint | undefined;
   /** The rules the round applied, for its description. */
   readonly rules: RoundRules;
   /** The one-line explanation of the round (for a failed one). */
@@ -45,6 +55,12 @@ export interface QuorumSettings {
   readonly driftFactor: number;
   readonly nodeTimeoutMs: number;
   readonly runtime: RedlockRuntime;
+  /** Acquisitions take a fencing token (a second round). Default `false`. */
+  readonly fencing?: boolean;
+  /** Nodes whose server started less than this ago do not count; 0 = off. */
+  readonly restartGuardMs?: number;
+  /** Acquisitions take a place in the nodes' waiting lines (`acquireInLine`). Default `false`. */
+  readonly waitingLine?: boolean;
 }
 
 /** Told when a release of a lock has been sent, so local waiters can take their turn. */
@@ -76,7 +92,10 @@ export class Quorum {
   readonly driftFactor: number;
   readonly nodeTimeoutMs: number;
   readonly runtime: RedlockRuntime;
+  readonly fencing: boolean;
+  readonly waitingLine: boolean;
   readonly #observer: ReleaseObserver;
+  readonly #guard: RestartGuard | undefined;
 
   constructor(settings: QuorumSettings, observer: ReleaseObserver) {
     this.nodes = settings.nodes;
@@ -84,6 +103,10 @@ export class Quorum {
     this.driftFactor = settings.driftFactor;
     this.nodeTimeoutMs = settings.nodeTimeoutMs;
     this.runtime = settings.runtime;
+    this.fencing = settings.fencing === true;
+    this.waitingLine = settings.waitingLine === true;
+    const guardMs = settings.restartGuardMs ?? 0;
+    this.#guard = guardMs > 0 ? new RestartGuard(guardMs) : undefined;
     this.#observer = observer;
   }
 
@@ -115,32 +138,111 @@ export class Quorum {
       readonly signal?: AbortSignal | undefined;
       readonly decision?: AcquireDecision;
       readonly onLateAcquired?: (node: LockNode) => void;
+      /** Our place in the waiting lines (with `waitingLine`); nodes without them get `acquire`. */
+      readonly place?: LinePlace | undefined;
     } = {},
   ): Promise<RoundVerdict> {
     const { signal, onLateAcquired } = options;
-    const round = await runRound({
+    const onLateOutcome =
+      onLateAcquired === undefined
+        ? undefined
+        : (index: number, outcome: NodeOutcome) => {
+            if (outcome.status === 'acquired') onLateAcquired(this.nodes[index]!);
+          };
+    const isDecided =
+      options.decision === 'contention' ? this.#contentionDecided : this.#quorumDecided;
+    // A reply after the TTL is worthless: the key may already be gone.
+    const nodeTimeoutMs = Math.min(this.nodeTimeoutMs, ttlMs);
+    if (!this.fencing) {
+      const round = await this.#run({
+        nodes: this.nodes,
+        call: (node, nodeSignal) =>
+          acquireOnNode(node, keys, value, ttlMs, options.place, nodeSignal),
+        classify: classifyAcquire,
+        successStatus: 'acquired',
+        isDecided,
+        nodeTimeoutMs,
+        runtime: this.runtime,
+        signal,
+        onLateOutcome,
+      });
+      return this.#verdict(round, ttlMs, signal);
+    }
+    const fences = new Map<LockNode, bigint>();
+    const round = await this.#run({
       nodes: this.nodes,
-      call: (node, nodeSignal) => node.acquire(keys, value, ttlMs, nodeSignal),
-      classify: classifyAcquire,
+      call: (node, nodeSignal) =>
+        node.acquireFenced!(keys, value, ttlMs, nodeSignal).then((reply) => {
+          if (reply?.acquired === true) fences.set(node, reply.fence);
+          return reply;
+        }),
+      classify: classifyFencedAcquire,
       successStatus: 'acquired',
-      isDecided: options.decision === 'contention' ? this.#contentionDecided : this.#quorumDecided,
-      // A reply after the TTL is worthless: the key may already be gone.
-      nodeTimeoutMs: Math.min(this.nodeTimeoutMs, ttlMs),
+      isDecided,
+      nodeTimeoutMs,
       runtime: this.runtime,
       signal,
-      onLateOutcome:
-        onLateAcquired === undefined
-          ? undefined
-          : (index, outcome) => {
-              if (outcome.status === 'acquired') onLateAcquired(this.nodes[index]!);
-            },
+      onLateOutcome,
     });
-    return this.#verdict(round, ttlMs, signal);
+    const granted = this.#verdict(round, ttlMs, signal);
+    if (!granted.succeeded) return granted;
+    return this.#writeBackFence(keys, ttlMs, round, fences, signal);
+  }
+
+  /**
+   * The second round of a fenced acquisition (a quorum max-register): the
+   * candidate is the largest counter among the nodes that granted; it is
+   * written back (`max(counter, candidate)`) on a quorum before it becomes
+   * the lock's token, so every later majority reads at least it.
+   */
+  async #writeBackFence(
+    keys: readonly string[],
+    ttlMs: number,
+    granted: RoundResult,
+    fences: ReadonlyMap<LockNode, bigint>,
+    signal: AbortSignal | undefined,
+  ): Promise<RoundVerdict> {
+    let candidate = 0n;
+    granted.outcomes.forEach((outcome, index) => {
+      const fence = fences.get(this.nodes[index]!);
+      if (outcome.status === 'acquired' && fence !== undefined && fence > candidate) {
+        candidate = fence;
+      }
+    });
+    const validity = this.validityOf(granted.startedAt, granted.startedAtEpoch, ttlMs);
+    const remainingMs = Math.max(1, validity.validUntil - this.runtime.now());
+    const written = await this.#run({
+      nodes: this.nodes,
+      call: (node, nodeSignal) => node.raiseFence!(keys, candidate, nodeSignal),
+      classify: classifyRaise(candidate),
+      successStatus: 'raised',
+      isDecided: this.#quorumDecided,
+      nodeTimeoutMs: Math.min(this.nodeTimeoutMs, remainingMs),
+      runtime: this.runtime,
+      signal,
+    });
+    const decidedAt = written.startedAt + written.elapsedMs;
+    const report: AttemptReport = {
+      outcomes: written.outcomes,
+      elapsedMs: decidedAt - granted.startedAt,
+      validityMs: validity.validUntil - decidedAt,
+    };
+    const succeeded = written.successes >= this.quorum && report.validityMs > 0 && !signal?.aborted;
+    const rules = this.rulesFor(written);
+    return {
+      succeeded,
+      contention: false,
+      report,
+      validity,
+      fencingToken: succeeded ? candidate : undefined,
+      rules,
+      describe: () => describeRound(report, rules),
+    };
   }
 
   /** One extension round: reset the TTL where the keys still hold `value`. */
   async extend(keys: readonly string[], value: string, ttlMs: number): Promise<RoundVerdict> {
-    const round = await runRound({
+    const round = await this.#run({
       nodes: this.nodes,
       call: (node, nodeSignal) => node.extend(keys, value, ttlMs, nodeSignal),
       classify: classifyExtend,
@@ -183,7 +285,11 @@ export class Quorum {
    * answers (or times out) before it resolves; it never rejects.
    */
   async undo(keys: readonly string[], value: string, report: AttemptReport): Promise<void> {
-    const suspects = this.nodes.filter((_, index) => report.outcomes[index]?.status !== 'held');
+    // A `restarting` node was not asked either.
+    const suspects = this.nodes.filter((_, index) => {
+      const status = report.outcomes[index]?.status;
+      return status !== 'held' && status !== 'restarting';
+    });
     if (suspects.length > 0) await this.releaseOn(suspects, keys, value);
   }
 
@@ -211,6 +317,17 @@ export class Quorum {
       quorum: this.quorum,
       nodeTimeoutMs: round.nodeTimeoutMs,
     };
+  }
+
+  /** A round whose votes count only from nodes outside the restart guard. */
+  #run<Reply>(spec: RoundSpec<Reply>): Promise<RoundResult> {
+    const guard = this.#guard;
+    if (guard === undefined) return runRound(spec);
+    return runRound<Reply | Restarting>({
+      ...spec,
+      call: guard.call(spec.call),
+      classify: guard.classify(spec.classify),
+    });
   }
 
   #verdict(round: RoundResult, ttlMs: number, signal: AbortSignal | undefined): RoundVerdict {

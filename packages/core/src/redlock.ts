@@ -45,6 +45,10 @@ export class Redlock implements AsyncDisposable {
   readonly driftFactor: number;
   readonly nodeTimeoutMs: number;
   readonly automaticExtensionThreshold: number;
+  /** Whether locks carry a fencing token (`lock.fencingToken`). */
+  readonly fencing: boolean;
+  /** The restart guard in ms, `'auto'` resolved; 0 when off. */
+  readonly restartGuardMs: number;
   readonly #retryDefaults: Omit<RetryPlan, 'signal'>;
   readonly #runtime: RedlockRuntime;
   readonly #acquisition: Acquisition;
@@ -56,6 +60,8 @@ export class Redlock implements AsyncDisposable {
     this.driftFactor = settings.driftFactor;
     this.nodeTimeoutMs = settings.nodeTimeoutMs;
     this.automaticExtensionThreshold = settings.automaticExtensionThreshold;
+    this.fencing = settings.fencing;
+    this.restartGuardMs = settings.restartGuardMs;
     this.#retryDefaults = settings.retry;
     this.#runtime = settings.runtime;
     const lines = new WaitLines(this.nodes, this.quorum, this.nodeTimeoutMs, this.#runtime);

@@ -7,18 +7,28 @@
  */
 
 /**
- * What one node did in one round of requests. `acquired`, `extended` and
- * `released` are successes of the matching operation; `held` means another
- * owner holds a key (with its remaining TTL, -1 if unknown); `not-held` means
- * our value was not there to extend or release (expired, or never set);
- * `error` carries the node's rejection; `timeout` means no answer within the
- * per-node timeout; `pending` means the round was decided before the node
- * answered.
+ * What one node did in one round of requests. `acquired`, `extended`,
+ * `released` and `raised` (a fencing write-back) are successes of the
+ * matching operation; `held` means another owner holds a key (with its
+ * remaining TTL, -1 if unknown); `not-held` means our value was not there to
+ * extend or release (expired, or never set); `restarting` means the node's
+ * server started less than `restartGuardMs` ago, so its answer did not count
+ * (with how long ago, and when it counts again); `error` carries the node's
+ * rejection; `timeout` means no answer within the per-node timeout;
+ * `pending` means the round was decided before the node answered.
  */
 export type NodeOutcome =
   | {
       readonly node: string;
-      readonly status: 'acquired' | 'extended' | 'not-held' | 'pending' | 'timeout';
+      readonly status: 'acquired' | 'extended' | 'raised' | 'not-held' | 'pending' | 'timeout';
+    }
+  | {
+      readonly node: string;
+      readonly status: 'restarting';
+      /** How long ago the node's server started (ms). */
+      readonly restartedMsAgo: number;
+      /** In how many ms its answers count again. */
+      readonly countedAgainInMs: number;
     }
   | { readonly node: string; readonly status: 'released'; readonly deleted: number }
   | { readonly node: string; readonly status: 'held'; readonly pttl: number }

@@ -11,9 +11,15 @@
  */
 import { InvalidArgumentError } from './errors.js';
 import type { LockNode } from './lock-node.js';
-import { type AcquireOptions, defaultOptions, type RedlockOptions } from './options.js';
+import {
+  type AcquireOptions,
+  AUTO_RESTART_GUARD_MS,
+  defaultOptions,
+  type RedlockOptions,
+} from './options.js';
 import type { RedlockRuntime } from './runtime.js';
 import { systemRuntime } from './runtime.js';
+import { validateWaitingLine } from './waiting-line.js';
 
 /**
  * The longest delay Node.js timers keep, 2^31 - 1 ms (about 24.8 days).
@@ -278,6 +284,12 @@ export interface RedlockSettings {
   readonly automaticExtensionThreshold: number;
   readonly retry: Omit<RetryPlan, 'signal'>;
   readonly runtime: RedlockRuntime;
+  /** Locks carry fencing tokens (every node has the fencing capability). */
+  readonly fencing: boolean;
+  /** Resolved restart guard in ms; 0 when off. */
+  readonly restartGuardMs: number;
+  /** Acquisitions wait in the nodes' lines (see waiting-line.ts). */
+  readonly waitingLine: boolean;
 }
 
 /** Check the arguments of `new Redlock(nodes, options)`. */
@@ -307,7 +319,46 @@ export function validateRedlockSettings(nodes: unknown, options: unknown): Redlo
       waitTimeoutMs: given.waitTimeoutMs,
     }),
     runtime: given.runtime ?? systemRuntime,
+    fencing: validateFencing(given.fencing, validNodes),
+    restartGuardMs: resolveRestartGuard(given.restartGuardMs, validNodes),
+    waitingLine: validateWaitingLine(given.waitingLine),
   };
+}
+
+/** `fencing: true` needs every node to keep fencing counters. */
+function validateFencing(fencing: unknown, nodes: readonly LockNode[]): boolean {
+  if (fencing === undefined || fencing === false) return false;
+  if (fencing !== true) {
+    throw new InvalidArgumentError(`fencing must be a boolean, got ${describeValue(fencing)}`);
+  }
+  const lacking = nodes.filter(
+    (node) => typeof node.acquireFenced !== 'function' || typeof node.raiseFence !== 'function',
+  );
+  if (lacking.length > 0) {
+    throw new InvalidArgumentError(
+      `fencing: true needs nodes with acquireFenced and raiseFence; ${lacking.map((node) => `"${node.name}"`).join(', ')} ${lacking.length === 1 ? 'has' : 'have'} no fencing counters`,
+    );
+  }
+  return true;
+}
+
+/**
+ * `'auto'` (the default) guards a quorum of 3 or more nodes that all report
+ * their server's start; an explicit guard needs every node to report it.
+ */
+function resolveRestartGuard(guard: unknown, nodes: readonly LockNode[]): number {
+  const reporting = nodes.every((node) => typeof node.serverRun === 'function');
+  if (guard === undefined || guard === 'auto') {
+    return nodes.length >= 3 && reporting ? AUTO_RESTART_GUARD_MS : 0;
+  }
+  const guardMs = validateTimerMs('restartGuardMs', guard);
+  if (guardMs > 0 && !reporting) {
+    const lacking = nodes.filter((node) => typeof node.serverRun !== 'function');
+    throw new InvalidArgumentError(
+      `restartGuardMs needs nodes that report their server's start (serverRun); ${lacking.map((node) => `"${node.name}"`).join(', ')} cannot`,
+    );
+  }
+  return guardMs;
 }
 
 /** Check per-call `options` and merge them over the instance's retry settings. */

@@ -1,14 +1,20 @@
 import {
   type AcquireReply,
+  type FencedAcquireReply,
+  type InLineReply,
   InvalidArgumentError,
   type KeyState,
+  type LinePlace,
   type LockNode,
   type ReleaseListener,
+  type ServerRun,
   validateKeys,
+  validateLinePlace,
   validateLockArguments,
   validateTimerMs,
 } from '@redlock/core';
 import { type MemoryClock, MemoryStore } from './memory-store.js';
+import { acquireInLine } from './memory-waiting-line.js';
 
 /** Settings of a {@link MemoryLockNode}; every one is optional. */
 export interface MemoryLockNodeOptions {
@@ -53,8 +59,9 @@ export interface MemoryLockNodeOptions {
  *   node's watchers are dropped (a partitioned client misses messages). The
  *   data is kept; `setAvailable(true)` reconnects.
  * - {@link setLatency}`(ms)`: delay replies from now on.
- * - {@link clear}: lose every key of the store, as a restart without
- *   persistence.
+ * - {@link clear}: lose every key of the store.
+ * - {@link restart}: a restart without persistence: data lost, a new run
+ *   id, uptime from 0 (what `restartGuardMs` detects).
  *
  * {@link keys} and {@link size} read the live keys without going through
  * the (possibly unavailable) node, for assertions.
@@ -88,6 +95,19 @@ export class MemoryLockNode implements LockNode {
     return this.#call(signal, () => this.store.acquire(keys, value, ttlMs));
   }
 
+  /** The waiting-line capability: see `LockNode.acquireInLine` and `memory-waiting-line.ts`. */
+  async acquireInLine(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    place: LinePlace,
+    signal?: AbortSignal,
+  ): Promise<InLineReply> {
+    validateLockArguments(keys, value, ttlMs);
+    validateLinePlace(place);
+    return this.#call(signal, () => acquireInLine(this.store, keys, value, ttlMs, place));
+  }
+
   async extend(
     keys: readonly string[],
     value: string,
@@ -101,6 +121,36 @@ export class MemoryLockNode implements LockNode {
   async release(keys: readonly string[], value: string, signal?: AbortSignal): Promise<number> {
     validateLockArguments(keys, value);
     return this.#call(signal, () => this.store.release(keys, value));
+  }
+
+  /** `acquire` with a fencing counter per key; see `LockNode.acquireFenced`. */
+  async acquireFenced(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    signal?: AbortSignal,
+  ): Promise<FencedAcquireReply> {
+    validateLockArguments(keys, value, ttlMs);
+    return this.#call(signal, () => this.store.acquireFenced(keys, value, ttlMs));
+  }
+
+  /** Raise the fencing counters of `keys` to at least `fence`; see `LockNode.raiseFence`. */
+  async raiseFence(keys: readonly string[], fence: bigint, signal?: AbortSignal): Promise<bigint> {
+    validateKeys(keys);
+    if (typeof fence !== 'bigint' || fence < 0n) {
+      throw new InvalidArgumentError(`fence must be a bigint >= 0, got ${typeof fence}`);
+    }
+    return this.#call(signal, () => this.store.raiseFence(keys, fence));
+  }
+
+  /**
+   * The store's current run (synchronous: a memory node is always
+   * connected); rejects while unavailable, like a node that cannot reach
+   * its server.
+   */
+  serverRun(): ServerRun | Promise<ServerRun> {
+    if (!this.#available) return Promise.reject(new Error(`${this.name} is unavailable`));
+    return this.store.serverRun();
   }
 
   async inspect(keys: readonly string[]): Promise<KeyState[]> {
@@ -147,9 +197,18 @@ export class MemoryLockNode implements LockNode {
     this.#latencyMs = validateTimerMs('latencyMs', latencyMs);
   }
 
-  /** Lose every key of the store, as a restart without persistence. */
+  /** Lose every key and fencing counter of the store (data loss without a restart). */
   clear(): void {
     this.store.clear();
+  }
+
+  /**
+   * Restart the store's server without persistence: keys and fencing
+   * counters are lost, the run id changes, the uptime starts from 0 (see
+   * `restartGuardMs`).
+   */
+  restart(): void {
+    this.store.restart();
   }
 
   /** The live keys of the store, read directly (works while unavailable). */

@@ -1,4 +1,10 @@
-import type { AcquireReply, KeyState, ReleaseListener } from '@redlock/core';
+import type {
+  AcquireReply,
+  FencedAcquireReply,
+  KeyState,
+  ReleaseListener,
+  ServerRun,
+} from '@redlock/core';
 
 /** A monotonic millisecond clock; only differences between readings matter. */
 export interface MemoryClock {
@@ -15,6 +21,18 @@ export interface MemoryStoreOptions {
    * timers, it compares the clock with each key's deadline on every access.
    */
   clock?: MemoryClock;
+  /**
+   * The server's wall clock in epoch ms, the floor of fencing counters.
+   * Default `performance.timeOrigin + performance.now()`.
+   */
+  wallClock?: MemoryClock;
+  /**
+   * How long the server has been running when the store is created, in ms
+   * of `clock`. Default one day: a new store is a server that has been up
+   * for long, not one that just restarted; {@link MemoryStore.restart}
+   * models a restart.
+   */
+  uptimeMs?: number;
 }
 
 interface Entry {
@@ -24,6 +42,8 @@ interface Entry {
 }
 
 const systemClock: MemoryClock = { now: () => performance.now() };
+const systemWallClock: MemoryClock = { now: () => performance.timeOrigin + performance.now() };
+const DEFAULT_UPTIME_MS = 86_400_000;
 
 let storeCount = 0;
 
@@ -46,7 +66,13 @@ let storeCount = 0;
 export class MemoryStore {
   readonly name: string;
   readonly clock: MemoryClock;
+  readonly wallClock: MemoryClock;
   readonly #entries = new Map<string, Entry>();
+  /** Fencing counter per key; no TTL, kept across releases and expiry. */
+  readonly #fences = new Map<string, bigint>();
+  #runs = 0;
+  #runId: string;
+  #startedAt: number;
   readonly #watchers = new Map<string, Set<ReleaseListener>>();
   #writesSinceSweep = 0;
 
@@ -54,6 +80,61 @@ export class MemoryStore {
     storeCount += 1;
     this.name = options.name ?? `memory://${storeCount}`;
     this.clock = options.clock ?? systemClock;
+    this.wallClock = options.wallClock ?? systemWallClock;
+    this.#runId = `${this.name}#${this.#runs}`;
+    this.#startedAt = this.clock.now() - (options.uptimeMs ?? DEFAULT_UPTIME_MS);
+  }
+
+  /**
+   * `acquire`, and on a grant set each key's fencing counter to
+   * `max(counter + 1, wall clock in µs)`; see `LockNode.acquireFenced`.
+   */
+  acquireFenced(keys: readonly string[], value: string, ttlMs: number): FencedAcquireReply {
+    const reply = this.acquire(keys, value, ttlMs);
+    if (!reply.acquired) return reply;
+    const floor = BigInt(Math.floor(this.wallClock.now() * 1000));
+    let fence = 0n;
+    for (const key of keys) {
+      const next = (this.#fences.get(key) ?? 0n) + 1n;
+      const counter = next > floor ? next : floor;
+      this.#fences.set(key, counter);
+      if (counter > fence) fence = counter;
+    }
+    return { acquired: true, fence };
+  }
+
+  /** Raise each key's fencing counter to at least `fence`; returns the smallest afterwards. */
+  raiseFence(keys: readonly string[], fence: bigint): bigint {
+    let smallest: bigint | undefined;
+    for (const key of keys) {
+      const current = this.#fences.get(key) ?? 0n;
+      const counter = current > fence ? current : fence;
+      this.#fences.set(key, counter);
+      if (smallest === undefined || counter < smallest) smallest = counter;
+    }
+    return smallest ?? fence;
+  }
+
+  /** The fencing counter of `key` (0 when it never had one), for assertions. */
+  fenceOf(key: string): bigint {
+    return this.#fences.get(key) ?? 0n;
+  }
+
+  /** The current run: changes on {@link restart}; uptime on `clock`. */
+  serverRun(): ServerRun {
+    return { runId: this.#runId, uptimeMs: this.clock.now() - this.#startedAt };
+  }
+
+  /**
+   * Restart the server: every key and fencing counter is lost (no
+   * persistence), the run id changes and the uptime starts again from 0.
+   * Watchers stay (clients resubscribe).
+   */
+  restart(): void {
+    this.clear();
+    this.#runs += 1;
+    this.#runId = `${this.name}#${this.#runs}`;
+    this.#startedAt = this.clock.now();
   }
 
   /** Set every key to `value` if each is free or already holds `value`; see `LockNode.acquire`. */
@@ -154,9 +235,10 @@ export class MemoryStore {
     return this.keys().length;
   }
 
-  /** Drop every key, as a server restarting without persistence. Watchers stay. */
+  /** Drop every key and fencing counter (data loss, without a restart). Watchers stay. */
   clear(): void {
     this.#entries.clear();
+    this.#fences.clear();
     this.#writesSinceSweep = 0;
   }
 

@@ -263,3 +263,47 @@ describe('MemoryLockNode', () => {
     });
   });
 });
+
+describe('MemoryLockNode capabilities', () => {
+  it('raises a fencing counter per key on each grant, never on a refusal, and keeps it past release', async () => {
+    const clock = manualClock();
+    const wall = manualClock(1_700_000_000_000);
+    const node = new MemoryLockNode({ store: new MemoryStore({ clock, wallClock: wall }) });
+    const first = await node.acquireFenced(['a', 'b'], 'one', 1_000);
+    expect(first).toEqual({ acquired: true, fence: 1_700_000_000_000_000n });
+    const refused = await node.acquireFenced(['b'], 'two', 1_000);
+    expect(refused.acquired).toBe(false);
+    expect(node.store.fenceOf('b')).toBe(1_700_000_000_000_000n);
+    await node.release(['a', 'b'], 'one');
+    // Same microsecond on the wall clock: the counter still grows by one.
+    const again = await node.acquireFenced(['b'], 'two', 1_000);
+    expect(again).toEqual({ acquired: true, fence: 1_700_000_000_000_001n });
+  });
+
+  it('raises counters to a fence and never lowers them', async () => {
+    const node = new MemoryLockNode();
+    expect(await node.raiseFence(['a', 'b'], 50n)).toBe(50n);
+    expect(await node.raiseFence(['a'], 10n)).toBe(50n);
+    expect(await node.raiseFence(['a', 'c'], 70n)).toBe(70n);
+    expect(node.store.fenceOf('b')).toBe(50n);
+    await expect(node.raiseFence(['a'], 5 as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+
+  it('models a restart: keys and counters lost, a new run id, uptime from 0', async () => {
+    const clock = manualClock();
+    const node = new MemoryLockNode({ clock });
+    const before = node.serverRun() as { runId: string; uptimeMs: number };
+    expect(before.uptimeMs).toBe(86_400_000);
+    await node.acquireFenced(['k'], 'v', 10_000);
+    clock.advance(500);
+    node.restart();
+    clock.advance(20);
+    const after = node.serverRun() as { runId: string; uptimeMs: number };
+    expect(after.runId).not.toBe(before.runId);
+    expect(after.uptimeMs).toBe(20);
+    expect(node.keys()).toEqual([]);
+    expect(node.store.fenceOf('k')).toBe(0n);
+    node.setAvailable(false);
+    await expect(node.serverRun()).rejects.toThrow(/unavailable/);
+  });
+});

@@ -11,6 +11,10 @@ export interface ClusterOptions {
   options?: Omit<RedlockOptions, 'runtime'>;
   /** Whether the nodes offer `watch`. Default true. */
   watchable?: boolean;
+  /** Whether the nodes offer fencing counters. Default false. */
+  fencing?: boolean;
+  /** Whether the nodes offer `serverRun`. Default false. */
+  restartDetection?: boolean;
   seed?: number;
 }
 
@@ -27,12 +31,21 @@ export function createCluster({
   nodeCount = 3,
   options = {},
   watchable = true,
+  fencing = false,
+  restartDetection = false,
   seed,
 }: ClusterOptions = {}): Cluster {
   const runtime = new VirtualRuntime({ seed });
   const nodes = Array.from(
     { length: nodeCount },
-    (_, index) => new TestMemoryNode({ clock: runtime, name: `node-${index + 1}`, watchable }),
+    (_, index) =>
+      new TestMemoryNode({
+        clock: runtime,
+        name: `node-${index + 1}`,
+        watchable,
+        fencing,
+        restartDetection,
+      }),
   );
   const newRedlock = (extra: Omit<RedlockOptions, 'runtime'> = options) =>
     new Redlock(nodes, { ...extra, runtime });

@@ -1,4 +1,11 @@
-import type { AcquireReply, KeyState, LockNode, ReleaseListener } from '../../src/index.js';
+import type {
+  AcquireReply,
+  FencedAcquireReply,
+  KeyState,
+  LockNode,
+  ReleaseListener,
+  ServerRun,
+} from '../../src/index.js';
 
 /** Counts of the calls a node received, by operation. */
 export interface CallCounts {
@@ -24,6 +31,10 @@ export interface TestMemoryNodeOptions {
   name?: string;
   /** Offer `watch` (default true). Without it, waiters rely on local wake-ups and timers. */
   watchable?: boolean;
+  /** Offer the fencing capability (`acquireFenced`, `raiseFence`). Default false. */
+  fencing?: boolean;
+  /** Offer `serverRun` (restart detection). Default false. */
+  restartDetection?: boolean;
 }
 
 let nodeCount = 0;
@@ -44,13 +55,81 @@ export class TestMemoryNode implements LockNode {
   readonly #entries = new Map<string, Entry>();
   readonly #watchers = new Set<{ keys: ReadonlySet<string>; listener: ReleaseListener }>();
   #available = true;
+  readonly #fences = new Map<string, bigint>();
+  #runs = 0;
+  /** Clock reading when the server started; long before the test by default. */
+  #startedAt: number;
   declare watch?: LockNode['watch'];
+  declare acquireFenced?: LockNode['acquireFenced'];
+  declare raiseFence?: LockNode['raiseFence'];
+  declare serverRun?: LockNode['serverRun'];
 
-  constructor({ clock, name, watchable = true }: TestMemoryNodeOptions) {
+  constructor({
+    clock,
+    name,
+    watchable = true,
+    fencing = false,
+    restartDetection = false,
+  }: TestMemoryNodeOptions) {
     nodeCount++;
     this.name = name ?? `memory://test-${nodeCount}`;
     this.#clock = clock;
+    this.#startedAt = clock.now() - 86_400_000;
     if (watchable) this.watch = (keys, onRelease) => this.#watch(keys, onRelease);
+    if (fencing) {
+      this.acquireFenced = (keys, value, ttlMs, signal) =>
+        this.#acquireFenced(keys, value, ttlMs, signal);
+      this.raiseFence = async (keys, fence, signal) => {
+        this.#check(signal);
+        let smallest = fence;
+        keys.forEach((key, index) => {
+          let counter = this.fenceOf(key);
+          if (counter < fence) counter = fence; // never lower
+          this.#fences.set(key, counter);
+          if (index === 0 || counter < smallest) smallest = counter;
+        });
+        return smallest;
+      };
+    }
+    if (restartDetection) this.serverRun = () => this.#serverRun();
+  }
+
+  /** The fencing counter of `key` (0 if never set). */
+  fenceOf(key: string): bigint {
+    return this.#fences.get(key) ?? 0n;
+  }
+
+  /** Restart without persistence: keys and counters lost, uptime from 0. */
+  restart(): void {
+    this.clear();
+    this.#fences.clear();
+    this.#runs++;
+    this.#startedAt = this.#clock.now();
+  }
+
+  async #acquireFenced(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    signal?: AbortSignal,
+  ): Promise<FencedAcquireReply> {
+    const reply = await this.acquire(keys, value, ttlMs, signal);
+    if (!reply.acquired) return reply;
+    // The floor: the clock in µs (virtual time stands in for the server's wall clock).
+    const floor = BigInt(Math.floor(this.#clock.now() * 1000));
+    let fence = 0n;
+    for (const key of keys) {
+      const next = this.fenceOf(key) + 1n;
+      const counter = next > floor ? next : floor;
+      this.#fences.set(key, counter);
+      if (counter > fence) fence = counter;
+    }
+    return { acquired: true, fence };
+  }
+
+  #serverRun(): ServerRun | Promise<ServerRun> {
+    if (!this.#available) return Promise.reject(new Error(`${this.name} is unavailable`));
+    return { runId: `${this.name}#${this.#runs}`, uptimeMs: this.#clock.now() - this.#startedAt };
   }
 
   async acquire(
