@@ -7,4 +7,10 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'node20',
+  esbuildOptions(options, { format }) {
+    // The client adapters are loaded on first use with import(). In the CJS
+    // build that must be require(), or the adapter would load the ESM copy of
+    // @redlock/core next to our CJS one (and instanceof checks would fail).
+    if (format === 'cjs') options.supported = { ...options.supported, 'dynamic-import': false };
+  },
 });
