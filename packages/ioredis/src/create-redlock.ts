@@ -1,6 +1,9 @@
 import type { Redlock } from '@redlock/core';
 import {
   type CreateRedisRedlockOptions,
+  type IoredisFamilyModule,
+  ioredisFamilyBinding,
+  ioredisFamilyClientDefaults,
   type RedisClientBinding,
   type RedisServerEntry,
   redlockFactory,
@@ -15,54 +18,20 @@ export { DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_REDIS_URL } from '@redlock/redis-scri
 /** Options of {@link createRedlock}; `clientOptions` are ioredis `RedisOptions` for the clients it creates. */
 export type CreateRedlockOptions = CreateRedisRedlockOptions<RedisOptions>;
 
-/**
- * Defaults for clients created from URLs and connection objects, chosen for
- * locking:
- *
- * - `maxRetriesPerRequest: 0`: a command waiting for a node that is down
- *   fails at the next failed reconnection instead of after 20, so a queued
- *   acquire is not sent long after Redlock gave up on it.
- * - `enableOfflineQueue` stays on, so commands issued right after start-up
- *   wait for the first connection instead of failing.
- */
-export const ownedClientDefaults: Readonly<RedisOptions> = Object.freeze({
-  maxRetriesPerRequest: 0,
-  enableOfflineQueue: true,
-});
+/** Defaults for clients `createRedlock` creates (`maxRetriesPerRequest: 0`, offline queue on); see `ioredisFamilyClientDefaults`. */
+export const ownedClientDefaults: Readonly<RedisOptions> = ioredisFamilyClientDefaults;
 
 /** The `Redis` class to create clients with: `ioredis`' own, or another copy's (e.g. another major in tests). */
-export interface IoredisModule {
-  readonly Redis: new (options: RedisOptions) => ioredis.Redis;
-}
+export type IoredisModule = IoredisFamilyModule<ioredis.Redis, RedisOptions>;
 
 /** How `createRedlock` creates, connects and wraps ioredis clients, for a given `Redis` class. */
 export function ioredisBinding(
   module: IoredisModule,
 ): RedisClientBinding<IoredisClient, RedisOptions> {
-  return {
-    createNode: (client, settings) => new IoredisLockNode(client, settings),
-    openClient(spec, clientOptions) {
-      const client = new module.Redis({
-        ...ownedClientDefaults,
-        host: spec.host,
-        port: spec.port,
-        db: spec.db,
-        ...(spec.path === undefined ? {} : { path: spec.path }),
-        ...(spec.username === undefined ? {} : { username: spec.username }),
-        ...(spec.password === undefined ? {} : { password: spec.password }),
-        ...(spec.tls === undefined ? {} : { tls: spec.tls }),
-        ...clientOptions,
-        // Connected only once nothing can throw any more, so a failed call leaves no connection behind.
-        lazyConnect: true,
-      });
-      // A node that cannot be reached shows up in Redlock's errors, not as "Unhandled error event" logs.
-      client.on('error', () => undefined);
-      return client;
-    },
-    connectClient(client, clientOptions) {
-      if (!clientOptions?.lazyConnect) (client as ioredis.Redis).connect().catch(() => undefined);
-    },
-  };
+  return ioredisFamilyBinding<IoredisClient, RedisOptions>(
+    module,
+    (client, settings) => new IoredisLockNode(client, settings),
+  );
 }
 
 /**

@@ -1,18 +1,10 @@
 import { InvalidArgumentError } from '@redlock/core';
-import { RedisLockNode, type RedisLockNodeSettings } from '@redlock/redis-scripts';
+import {
+  isIoredisFamilyClient,
+  RedisLockNode,
+  type RedisLockNodeSettings,
+} from '@redlock/redis-scripts';
 import { type IoredisClient, ioredisPort } from './ioredis-client-port.js';
-
-/** An ioredis client has lower-case command methods and a `status`; node-redis clients have neither. */
-function isIoredisClient(client: unknown): client is IoredisClient {
-  const candidate = client as Partial<Record<'evalsha' | 'duplicate' | 'status', unknown>> | null;
-  return (
-    candidate !== null &&
-    typeof candidate === 'object' &&
-    typeof candidate.evalsha === 'function' &&
-    typeof candidate.duplicate === 'function' &&
-    typeof candidate.status === 'string'
-  );
-}
 
 /**
  * A `LockNode` on one Redis deployment through an ioredis (v5 or v6) client:
@@ -38,7 +30,7 @@ function isIoredisClient(client: unknown): client is IoredisClient {
  */
 export class IoredisLockNode extends RedisLockNode {
   constructor(client: IoredisClient, options: RedisLockNodeSettings = {}) {
-    if (!isIoredisClient(client)) {
+    if (!isIoredisFamilyClient(client)) {
       throw new InvalidArgumentError(
         'IoredisLockNode needs an ioredis Redis or Cluster instance, e.g. new IoredisLockNode(new Redis(url)); for a node-redis client use NodeRedisLockNode from @redlock/node-redis',
       );

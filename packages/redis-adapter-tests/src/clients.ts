@@ -11,22 +11,41 @@ import {
   createRedlock as createIoredisRedlock,
   IoredisLockNode,
   ioredisBinding,
+  waitUntilReady as ioredisWaitUntilReady,
 } from '@redlock/ioredis';
+import {
+  createRedlock as createIovalkeyRedlock,
+  IovalkeyLockNode,
+  waitUntilReady as iovalkeyWaitUntilReady,
+} from '@redlock/iovalkey';
 import {
   createRedlock as createNodeRedisRedlock,
   NodeRedisLockNode,
   nodeRedisBinding,
+  waitUntilReady as nodeRedisWaitUntilReady,
 } from '@redlock/node-redis';
 import {
   type CreateRedisRedlockOptions,
   type RedisLockNode,
   type RedisLockNodeSettings,
   redlockFactory,
+  type waitUntilReady,
 } from '@redlock/redis-scripts';
+import {
+  createRedlock as createValkeyGlideRedlock,
+  PendingGlideClient,
+  ValkeyGlideLockNode,
+  waitUntilReady as valkeyGlideWaitUntilReady,
+} from '@redlock/valkey-glide';
 import * as ioredis5 from 'ioredis5';
 import * as ioredis6 from 'ioredis6';
+import * as iovalkey0 from 'iovalkey0';
 import * as redis5 from 'redis5';
 import * as redis6 from 'redis6';
+import * as glide2 from 'valkey-glide2';
+
+// GLIDE logs every reconnect attempt to the console; the tests stop servers on purpose.
+glide2.Logger.setLoggerConfig('off');
 
 /** A client the test opened; `close()` closes it (never the node's job). */
 export interface ClientHandle {
@@ -52,6 +71,8 @@ export interface RedisClientUnderTest {
   readonly clientAlias: string;
   /** The package's node class. */
   readonly createNode: (client: unknown, options?: RedisLockNodeSettings) => RedisLockNode;
+  /** The package's `waitUntilReady`. */
+  readonly waitUntilReady: typeof waitUntilReady;
   /** The package's `createRedlock`, creating clients of this major. */
   readonly createRedlock: AnyCreateRedlock;
   /** A connected client to a standalone server (errors swallowed: servers are stopped on purpose). */
@@ -62,6 +83,8 @@ export interface RedisClientUnderTest {
   connectCluster(startupNodes: readonly { host: string; port: number }[]): Promise<ClientHandle>;
   /** A client of the other library, which this package must refuse. */
   foreignClient(): ClientHandle;
+  /** `clientOptions` for `createRedlock` that name its connections (`CLIENT SETNAME`). */
+  namedClientOptions(name: string): Record<string, unknown>;
 }
 
 /** A client package's `createRedlock`, with the client types left open. */
@@ -85,6 +108,7 @@ function ioredisClient(
     name: `ioredis ${major}`,
     packageDir: 'ioredis',
     clientAlias: `ioredis${major}`,
+    waitUntilReady: ioredisWaitUntilReady,
     createNode: (client, options) => new IoredisLockNode(client as never, options),
     createRedlock: (major === 5
       ? createIoredisRedlock
@@ -106,6 +130,7 @@ function ioredisClient(
       return { client, close: async () => client.disconnect() };
     },
     foreignClient: () => nodeRedisHandle(foreign),
+    namedClientOptions: (connectionName) => ({ connectionName }),
   };
 }
 
@@ -124,6 +149,7 @@ function nodeRedisClient(
     name: `node-redis ${major}`,
     packageDir: 'node-redis',
     clientAlias: `redis${major}`,
+    waitUntilReady: nodeRedisWaitUntilReady,
     createNode: (client, options) => new NodeRedisLockNode(client as never, options),
     createRedlock: (major === 5
       ? createNodeRedisRedlock
@@ -155,6 +181,82 @@ function nodeRedisClient(
       const client = new (foreign as typeof ioredis5).Redis({ port: 1, lazyConnect: true });
       return { client, close: async () => client.disconnect() };
     },
+    namedClientOptions: (name) => ({ name }),
+  };
+}
+
+function iovalkeyClient(module: typeof iovalkey0, foreign: NodeRedisModule): RedisClientUnderTest {
+  const { Redis, Cluster } = module;
+  return {
+    name: 'iovalkey 0',
+    packageDir: 'iovalkey',
+    clientAlias: 'iovalkey0',
+    createNode: (client, options) => new IovalkeyLockNode(client as never, options),
+    waitUntilReady: iovalkeyWaitUntilReady,
+    createRedlock: createIovalkeyRedlock as unknown as AnyCreateRedlock,
+    namedClientOptions: (connectionName) => ({ connectionName }),
+    async connect(target, extra) {
+      const client = new Redis({ ...target, maxRetriesPerRequest: 0, ...extra });
+      client.on('error', ignore);
+      await client.ping();
+      return { client, close: async () => client.disconnect() };
+    },
+    unconnected(target) {
+      const client = new Redis({ ...target, lazyConnect: true });
+      return { client, close: async () => client.disconnect() };
+    },
+    async connectCluster(startupNodes) {
+      const client = new Cluster([...startupNodes]);
+      client.on('error', ignore);
+      await client.ping();
+      return { client, close: async () => client.disconnect() };
+    },
+    foreignClient: () => nodeRedisHandle(foreign),
+  };
+}
+
+function valkeyGlideClient(module: typeof glide2, foreign: IoredisModule): RedisClientUnderTest {
+  const { GlideClient, GlideClusterClient } = module;
+  // GLIDE's default requestTimeout (250 ms) is too short for six test runs sharing two cores.
+  const configuration = (target: StandaloneTarget) => ({
+    addresses: [{ host: target.host, port: target.port }],
+    databaseId: target.db ?? 0,
+    requestTimeout: 2000,
+    ...(target.password === undefined
+      ? {}
+      : { credentials: { password: target.password, username: target.username } }),
+  });
+  return {
+    name: 'valkey-glide 2',
+    packageDir: 'valkey-glide',
+    clientAlias: 'valkey-glide2',
+    createNode: (client, options) => new ValkeyGlideLockNode(client as never, options),
+    waitUntilReady: valkeyGlideWaitUntilReady,
+    createRedlock: createValkeyGlideRedlock as unknown as AnyCreateRedlock,
+    namedClientOptions: (clientName) => ({ clientName }),
+    async connect(target, extra) {
+      if (extra?.keyPrefix) throw new Error('GLIDE has no client key prefix');
+      const client = await GlideClient.createClient(configuration(target));
+      return { client, close: async () => client.close() };
+    },
+    unconnected(target) {
+      const client = new PendingGlideClient(GlideClient as never, {
+        ...configuration(target),
+        lazyConnect: true,
+      });
+      return { client, close: async () => client.close() };
+    },
+    async connectCluster(startupNodes) {
+      const client = await GlideClusterClient.createClient({
+        addresses: [...startupNodes],
+        requestTimeout: 2000,
+      });
+      return { client, close: async () => client.close() };
+    },
+    foreignClient() {
+      const client = new (foreign as typeof ioredis5).Redis({ port: 1, lazyConnect: true });
+      return { client, close: async () => client.disconnect() };
+    },
   };
 }
 
@@ -163,9 +265,11 @@ export const redisClients: readonly RedisClientUnderTest[] = [
   ioredisClient(6, ioredis6, redis6),
   nodeRedisClient(5, redis5, ioredis5),
   nodeRedisClient(6, redis6, ioredis6),
+  iovalkeyClient(iovalkey0, redis6),
+  valkeyGlideClient(glide2, ioredis6),
 ];
 
 /** Clients that have a client-side key prefix option (ioredis `keyPrefix`). */
 export function supportsClientKeyPrefix(client: RedisClientUnderTest): boolean {
-  return client.packageDir === 'ioredis';
+  return client.packageDir === 'ioredis' || client.packageDir === 'iovalkey';
 }

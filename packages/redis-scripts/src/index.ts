@@ -17,6 +17,17 @@ export {
   type InspectedKey,
 } from './decode-replies.js';
 export { CLUSTER_SLOT_COUNT, describeCrossSlotKeys, keyHashSlot } from './hash-slot.js';
+export {
+  type IoredisFamilyModule,
+  ioredisFamilyBinding,
+  ioredisFamilyClientDefaults,
+} from './ioredis-family-binding.js';
+export {
+  type IoredisFamilyClient,
+  ioredisFamilyNodeName,
+  ioredisFamilyPort,
+  isIoredisFamilyClient,
+} from './ioredis-family-port.js';
 export { type LockCommands, lockCommands, type ScriptRunner } from './lock-commands.js';
 export {
   acquireScript,
@@ -69,3 +80,4 @@ export {
   type WaitUntilReadyOptions,
   waitUntilReady,
 } from './wait-until-ready.js';
+export { acquireInLineScript, lineKeysOf } from './waiting-line-script.js';

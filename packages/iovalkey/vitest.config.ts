@@ -1,0 +1,5 @@
+import { defineRedlockProject } from '../../vitest.shared.js';
+
+export default defineRedlockProject('iovalkey', {
+  test: { testTimeout: 30_000, hookTimeout: 60_000 },
+});
