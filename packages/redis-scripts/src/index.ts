@@ -80,4 +80,3 @@ export {
   type WaitUntilReadyOptions,
   waitUntilReady,
 } from './wait-until-ready.js';
-export { acquireInLineScript, lineKeysOf } from './waiting-line-script.js';
