@@ -5,11 +5,13 @@ import { callsGroup } from './groups/calls.js';
 import { expiryGroup } from './groups/expiry.js';
 import { extendGroup } from './groups/extend.js';
 import { failureGroup } from './groups/failure.js';
+import { fencingGroup } from './groups/fencing.js';
 import type { Group } from './groups/group.js';
 import { inspectGroup } from './groups/inspect.js';
 import { redlockGroup } from './groups/redlock-cluster.js';
 import { releaseGroup } from './groups/release.js';
 import { resourcesGroup } from './groups/resources.js';
+import { restartGroup } from './groups/restart.js';
 import { storesGroup } from './groups/stores.js';
 import { watchGroup } from './groups/watch.js';
 import { createHarness } from './harness.js';
@@ -32,6 +34,8 @@ const groups: Record<ConformanceGroup, Group> = {
   failure: failureGroup,
   inspect: inspectGroup,
   watch: watchGroup,
+  fencing: fencingGroup,
+  restart: restartGroup,
   redlock: redlockGroup,
 };
 

@@ -28,6 +28,10 @@ export type ConformanceGroup =
   | 'inspect'
   /** The optional `watch` method; skipped per test when the node lacks it. */
   | 'watch'
+  /** The optional fencing counters (`acquireFenced`, `raiseFence`); skipped when absent. */
+  | 'fencing'
+  /** The optional restart detection (`serverRun`); skipped when absent. */
+  | 'restart'
   /** A `Redlock` of 3 and of 5 nodes: mutual exclusion and the lock API. */
   | 'redlock';
 
@@ -44,6 +48,8 @@ export const conformanceGroups: readonly ConformanceGroup[] = [
   'failure',
   'inspect',
   'watch',
+  'fencing',
+  'restart',
   'redlock',
 ];
 
@@ -84,6 +90,13 @@ export interface DescribeLockNodeOptions {
    */
   ttlGranularityMs?: number;
 
+  /**
+   * Restarts the server behind store `store` without its data (e.g. SIGKILL
+   * and start it again). With it, the `restart` group checks that
+   * `serverRun` reports the new run; without it that test is skipped.
+   */
+  restartStore?: (store: number) => void | Promise<void>;
+
   /** Groups to leave out, e.g. `{ watch: true }`. Skipped groups show as skipped. */
   skip?: Partial<Record<ConformanceGroup, boolean>>;
 
@@ -110,8 +123,11 @@ export interface DescribeLockNodeOptions {
 
 /** The options with every default filled in. */
 export interface ResolvedOptions
-  extends Required<Omit<DescribeLockNodeOptions, 'skip' | 'createUnreachableNode'>> {
+  extends Required<
+    Omit<DescribeLockNodeOptions, 'skip' | 'createUnreachableNode' | 'restartStore'>
+  > {
   createUnreachableNode: DescribeLockNodeOptions['createUnreachableNode'];
+  restartStore: DescribeLockNodeOptions['restartStore'];
   skip: Partial<Record<ConformanceGroup, boolean>>;
 }
 
@@ -133,6 +149,7 @@ export function resolveOptions(options: DescribeLockNodeOptions): ResolvedOption
     name: options.name,
     createNode: options.createNode,
     createUnreachableNode: options.createUnreachableNode,
+    restartStore: options.restartStore,
     stores: options.stores ?? 5,
     ttlGranularityMs: options.ttlGranularityMs ?? 1,
     skip: { ...options.skip },

@@ -49,6 +49,15 @@ const expectedFailures: Record<string, string[]> = {
   'keeps abort listeners': [
     'successive calls of one caller > let go of their signal once settled (Redlock reuses a round signal)',
   ],
+  'fence not persisted with the lock': [
+    'fencing counters (optional) > are kept with the lock: another client of the same store reads them',
+  ],
+  // Reading a counter is a write-back of 0, which this node turns into a reset.
+  'write-back lowers the fence': [
+    'fencing counters (optional) > are never lowered by a write-back',
+    'fencing counters (optional) > change no counter when the acquire is refused',
+    'fencing counters (optional) > raise the counter on every grant, to at least the server clock in µs',
+  ],
   'ignores aborted signals': [
     'an already-aborted signal > makes acquire reject without taking the key',
     'an already-aborted signal > makes extend reject without extending the key',
@@ -119,6 +128,8 @@ async function runBrokenSuites(): Promise<Map<string, SuiteOutcome>> {
         const outcome = outcomes.get(suite) ?? { passed: 0, failed: [] };
         outcomes.set(suite, outcome);
         if (test.status === 'passed') outcome.passed += 1;
+        // A test of a capability the node lacks, or of an option the suite lacks, is skipped.
+        else if (test.status === 'skipped' || test.status === 'pending') continue;
         else outcome.failed.push([...groups, test.title].join(' > '));
       }
     }

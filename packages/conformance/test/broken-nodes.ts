@@ -1,4 +1,4 @@
-import type { AcquireReply, LockNode } from '@redlock/core';
+import type { AcquireReply, FencedAcquireReply, LockNode } from '@redlock/core';
 import { MemoryLockNode, MemoryStore } from '@redlock/memory';
 
 /**
@@ -104,6 +104,54 @@ export class KeepsAbortListenerNode extends MemoryLockNode {
   override acquire(keys: readonly string[], value: string, ttlMs: number, signal?: AbortSignal) {
     signal?.addEventListener('abort', () => {});
     return super.acquire(keys, value, ttlMs, signal);
+  }
+}
+
+/**
+ * Keeps its fencing counters in the adapter (one map per node object)
+ * instead of in the store with the lock: another client of the same server
+ * starts from scratch, and so does this one after a restart of the process.
+ */
+export class FenceNotPersistedNode extends MemoryLockNode {
+  readonly #counters = new Map<string, bigint>();
+
+  override async acquireFenced(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    signal?: AbortSignal,
+  ): Promise<FencedAcquireReply> {
+    const reply = await this.acquire(keys, value, ttlMs, signal);
+    if (!reply.acquired) return reply;
+    const floor = BigInt(Math.floor((performance.timeOrigin + performance.now()) * 1000));
+    let fence = 0n;
+    for (const key of keys) {
+      const next = (this.#counters.get(key) ?? 0n) + 1n;
+      const counter = next > floor ? next : floor;
+      this.#counters.set(key, counter);
+      if (counter > fence) fence = counter;
+    }
+    return { acquired: true, fence };
+  }
+
+  override async raiseFence(keys: readonly string[], fence: bigint): Promise<bigint> {
+    let smallest: bigint | undefined;
+    for (const key of keys) {
+      const current = this.#counters.get(key) ?? 0n;
+      const counter = current > fence ? current : fence;
+      this.#counters.set(key, counter);
+      if (smallest === undefined || counter < smallest) smallest = counter;
+    }
+    return smallest ?? fence;
+  }
+}
+
+/** Its write-back sets the counter to the given fence (a plain SET), lowering a larger one. */
+export class FenceLoweringNode extends MemoryLockNode {
+  override async raiseFence(keys: readonly string[], fence: bigint, signal?: AbortSignal) {
+    signal?.throwIfAborted();
+    for (const key of keys) this.store.setFence(key, fence);
+    return fence;
   }
 }
 

@@ -1,11 +1,14 @@
 // The suite tests itself against the reference node, as every adapter will.
-import { MemoryLockNode } from '@redlock/memory';
+import { MemoryLockNode, MemoryStore } from '@redlock/memory';
 import { describeLockNode } from '../src/index.js';
-import { nodesOn, unreachableMemoryNode } from './broken-nodes.js';
+import { unreachableMemoryNode } from './broken-nodes.js';
+
+const stores = Array.from({ length: 5 }, () => new MemoryStore());
 
 describeLockNode({
   name: 'MemoryLockNode',
-  createNode: nodesOn(MemoryLockNode),
+  createNode: (store) => new MemoryLockNode({ store: stores[store]! }),
   stores: 5,
   createUnreachableNode: unreachableMemoryNode,
+  restartStore: (store) => stores[store]!.restart(),
 });

@@ -115,6 +115,14 @@ export class MemoryStore {
     return smallest ?? fence;
   }
 
+  /**
+   * Set `key`'s fencing counter to `fence`, even lower than it is: for tests
+   * (a broken adapter, a counter lost on one server). Locks never call it.
+   */
+  setFence(key: string, fence: bigint): void {
+    this.#fences.set(key, fence);
+  }
+
   /** The fencing counter of `key` (0 when it never had one), for assertions. */
   fenceOf(key: string): bigint {
     return this.#fences.get(key) ?? 0n;

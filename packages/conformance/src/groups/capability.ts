@@ -6,7 +6,7 @@ import type { Harness } from '../harness.js';
  * A node on store 0 that has the optional `method`, or a skipped test: a
  * node without it is allowed, and the report says so.
  */
-export async function nodeWith<M extends 'inspect' | 'watch'>(
+export async function nodeWith<M extends 'inspect' | 'watch' | 'serverRun'>(
   h: Harness,
   context: TestContext,
   method: M,

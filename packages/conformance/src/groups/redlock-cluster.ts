@@ -7,10 +7,17 @@ import type { Group } from './group.js';
 
 /**
  * Settings for the suite's Redlocks: short retry delays keep contention
- * tests fast, and a per-node timeout generous enough for a remote backend.
+ * tests fast, a per-node timeout generous enough for a remote backend, and
+ * no restart guard.
  * `redlockOptions` from the suite's options override them.
  */
-const suiteRedlockOptions: RedlockOptions = { retryDelay: 10, retryJitter: 20, nodeTimeoutMs: 500 };
+const suiteRedlockOptions: RedlockOptions = {
+  retryDelay: 10,
+  retryJitter: 20,
+  nodeTimeoutMs: 500,
+  // Test servers have just started: the restart guard has its own group.
+  restartGuardMs: 0,
+};
 
 function describeRedlockOf(h: Harness, nodeCount: number) {
   const enough = h.options.stores >= nodeCount;
