@@ -5,6 +5,12 @@ import type { Operation, Vote } from './observed-node.js';
 /** Bound on rounds kept, so values whose outcome nobody asks for cannot pile up. */
 const MAX_OPEN_ROUNDS = 10_000;
 
+/** One server's request in a round, with its vote once it settled. */
+interface RecordedVote {
+  readonly promise: Promise<Vote>;
+  settled: Vote | undefined;
+}
+
 /**
  * The latest request of each operation and lock value, per server. `@redlock/core`
  * reports the rounds that failed; the round that succeeded (which node-redlock
@@ -13,7 +19,7 @@ const MAX_OPEN_ROUNDS = 10_000;
 export class VoteLedger {
   readonly #clients: readonly Client[];
   readonly #nodeTimeoutMs: number;
-  readonly #rounds = new Map<string, (Promise<Vote> | undefined)[]>();
+  readonly #rounds = new Map<string, (RecordedVote | undefined)[]>();
 
   constructor(clients: readonly Client[], nodeTimeoutMs: number) {
     this.#clients = clients;
@@ -37,7 +43,11 @@ export class VoteLedger {
         if (oldest !== undefined) this.#rounds.delete(oldest);
       }
     }
-    round[nodeIndex] = vote;
+    const recorded: RecordedVote = { promise: vote, settled: undefined };
+    void vote.then((settled) => {
+      recorded.settled = settled;
+    });
+    round[nodeIndex] = recorded;
   }
 
   /**
@@ -49,37 +59,38 @@ export class VoteLedger {
     const key = roundKey(operation, value);
     const round = this.#rounds.get(key) ?? [];
     this.#rounds.delete(key);
+    const build = () => this.#statsOf(round);
+    const pending = round.filter((vote) => vote !== undefined && vote.settled === undefined);
+    if (pending.length === 0) return Promise.resolve(build());
+    return new Promise((resolve) => {
+      // One timer per round, and it never holds the process open.
+      const timer = setTimeout(() => resolve(build()), this.#nodeTimeoutMs);
+      timer.unref?.();
+      void Promise.all(pending.map((vote) => vote!.promise)).then(() => {
+        clearTimeout(timer);
+        resolve(build());
+      });
+    });
+  }
+
+  #statsOf(round: readonly (RecordedVote | undefined)[]): ExecutionStats {
     const stats = emptyStats(this.#clients);
-    const timeoutMs = this.#nodeTimeoutMs;
-    return Promise.all(
-      this.#clients.map(async (client, index) => {
-        const request = round[index];
-        if (request === undefined) return;
-        const vote = await withinMs(request, timeoutMs);
-        if (vote === undefined) {
-          stats.votesAgainst.set(client, new Error(`No answer within ${timeoutMs} ms.`));
-        } else if (vote.for) {
-          stats.votesFor.add(client);
-        } else {
-          stats.votesAgainst.set(client, vote.error);
-        }
-      }),
-    ).then(() => stats);
+    this.#clients.forEach((client, index) => {
+      const recorded = round[index];
+      if (recorded === undefined) return;
+      const vote = recorded.settled;
+      if (vote === undefined) {
+        stats.votesAgainst.set(client, new Error(`No answer within ${this.#nodeTimeoutMs} ms.`));
+      } else if (vote.for) {
+        stats.votesFor.add(client);
+      } else {
+        stats.votesAgainst.set(client, vote.error);
+      }
+    });
+    return stats;
   }
 }
 
 function roundKey(operation: Operation, value: string): string {
   return `${operation}:${value}`;
-}
-
-/** `vote`, or `undefined` if it has not settled within `ms` (the timer never holds the process). */
-function withinMs(vote: Promise<Vote>, ms: number): Promise<Vote | undefined> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), ms);
-    timer.unref?.();
-    void vote.then((settled) => {
-      clearTimeout(timer);
-      resolve(settled);
-    });
-  });
 }
