@@ -21,8 +21,8 @@ export interface AcquisitionHooks {
   onAttemptFailed?(resources: readonly string[], attempt: number, report: AttemptReport): void;
   /** The loop waits up to `delayMs` before the next attempt (or for its turn in the line). */
   onWait?(resources: readonly string[], delayMs: number): void;
-  /** The lock was acquired after `attempts` failed attempts. */
-  onAcquired?(lock: Lock): void;
+  /** The lock was acquired (`report`: the winning round) after `lock.attempts` failed attempts. */
+  onAcquired?(lock: Lock, report?: AttemptReport): void;
 }
 
 /**
@@ -238,7 +238,7 @@ class AcquisitionFate {
       verdict.fencingToken,
     );
     this.#lock = lock;
-    hooks.onAcquired?.(lock);
+    hooks.onAcquired?.(lock, verdict.report);
     return lock;
   }
 }

@@ -1,4 +1,13 @@
 export {
+  type AcquireMessage,
+  type AcquireOperation,
+  type AcquireOutcome,
+  diagnosticsChannels,
+  type ExtendMessage,
+  type LockLostMessage,
+  type ReleaseMessage,
+} from './diagnostics.js';
+export {
   InvalidArgumentError,
   LockAcquireError,
   LockLostError,

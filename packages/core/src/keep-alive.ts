@@ -1,3 +1,4 @@
+import { publishLockLost } from './diagnostics.js';
 import { LockLostError } from './errors.js';
 import type { Lock } from './lock.js';
 import { lockLostMessage } from './messages.js';
@@ -40,17 +41,17 @@ export function keepAlive(
     if (stopped || lost) return;
     lost = true;
     clearTimers();
+    const error = new LockLostError(
+      'LOCK_LOST',
+      lockLostMessage(lock.resources, why),
+      lock.resources,
+      cause instanceof LockLostError ? cause.attempts : [],
+      { cause },
+    );
+    publishLockLost(lock, error);
     // After a parent abort the signal is already aborted; the loss needs no second reason.
     if (controller.signal.aborted) return;
-    controller.abort(
-      new LockLostError(
-        'LOCK_LOST',
-        lockLostMessage(lock.resources, why),
-        lock.resources,
-        cause instanceof LockLostError ? cause.attempts : [],
-        { cause },
-      ),
-    );
+    controller.abort(error);
   };
   const schedule = (): void => {
     const remainingMs = lock.validUntil - runtime.now();

@@ -1,3 +1,4 @@
+import { extendTraced, releaseTraced, traceExtend, traceRelease } from './diagnostics.js';
 import { LockLostError } from './errors.js';
 import { extendFailedMessage, formatMs } from './messages.js';
 import type { Quorum, Validity } from './quorum.js';
@@ -83,7 +84,13 @@ export class Lock implements AsyncDisposable {
    * A failed extension marks the lock lost and releases what is left of it.
    * An expired lock is never revived.
    */
-  async extend(ttlMs: number): Promise<this> {
+  extend(ttlMs: number): Promise<this> {
+    // Not async itself: untraced, it costs no extra promise.
+    if (!extendTraced()) return this.#extend(ttlMs);
+    return traceExtend(this, ttlMs, (onRound) => this.#extend(ttlMs, onRound));
+  }
+
+  async #extend(ttlMs: number, onRound?: (report: AttemptReport) => void): Promise<this> {
     validateTtl(ttlMs);
     if (this.#state !== 'held') {
       throw this.#extendError(`it was ${this.#state === 'released' ? 'released' : 'lost'}`, []);
@@ -98,6 +105,7 @@ export class Lock implements AsyncDisposable {
     const shortest = this.#quorum.validityFromNow(ttlMs);
     if (shortest.validUntil < this.#validity.validUntil) this.#validity = shortest;
     const verdict = await this.#quorum.extend(this.resources, this.value, ttlMs);
+    onRound?.(verdict.report);
     // Released, or lost by a concurrent extension (which also released the keys):
     // a success of this round must not be reported for a lock that is gone.
     if ((this.#state as LockState) !== 'held') {
@@ -116,7 +124,12 @@ export class Lock implements AsyncDisposable {
    * Never throws: a lock that already expired, or a node that is down, shows
    * up in the report. Safe to call twice.
    */
-  async release(): Promise<ReleaseReport> {
+  release(): Promise<ReleaseReport> {
+    if (!releaseTraced()) return this.#release();
+    return traceRelease(this, () => this.#release());
+  }
+
+  async #release(): Promise<ReleaseReport> {
     this.#state = 'released';
     return this.#quorum.release(this.resources, this.value);
   }

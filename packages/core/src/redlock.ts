@@ -1,4 +1,5 @@
 import { Acquisition, type AcquisitionHooks } from './acquisition.js';
+import { acquireTraced, diagnosticsHooks, traceAcquire } from './diagnostics.js';
 import { InvalidArgumentError } from './errors.js';
 import { keepAlive } from './keep-alive.js';
 import type { Lock } from './lock.js';
@@ -66,7 +67,7 @@ export class Redlock implements AsyncDisposable {
     this.#runtime = settings.runtime;
     const lines = new WaitLines(this.nodes, this.quorum, this.nodeTimeoutMs, this.#runtime);
     const quorum = new Quorum(settings, lines);
-    const hooks: AcquisitionHooks = {};
+    const hooks: AcquisitionHooks = diagnosticsHooks;
     this.#acquisition = new Acquisition(quorum, lines, hooks);
   }
 
@@ -83,7 +84,11 @@ export class Redlock implements AsyncDisposable {
   ): Promise<Lock> {
     const keys = validateResources(resources);
     validateTtl(ttlMs);
-    return this.#acquisition.acquire(keys, ttlMs, validateRetryPlan(options, this.#retryDefaults));
+    const plan = validateRetryPlan(options, this.#retryDefaults);
+    if (!acquireTraced()) return this.#acquisition.acquire(keys, ttlMs, plan);
+    return traceAcquire('acquire', keys, ttlMs, this.#runtime, () =>
+      this.#acquisition.acquire(keys, ttlMs, plan),
+    ) as Promise<Lock>;
   }
 
   /**
@@ -104,7 +109,11 @@ export class Redlock implements AsyncDisposable {
     const keys = validateResources(resources);
     validateTtl(ttlMs);
     const { signal } = validateOptionsObject(options) as Pick<AcquireOptions, 'signal'>;
-    return this.#acquisition.tryOnce(keys, ttlMs, validateSignal(signal));
+    const validSignal = validateSignal(signal);
+    if (!acquireTraced()) return this.#acquisition.tryOnce(keys, ttlMs, validSignal);
+    return traceAcquire('tryAcquire', keys, ttlMs, this.#runtime, () =>
+      this.#acquisition.tryOnce(keys, ttlMs, validSignal),
+    );
   }
 
   /**
@@ -146,7 +155,11 @@ export class Redlock implements AsyncDisposable {
     const keys = validateResources(resources);
     validateTtl(ttlMs);
     const plan = validateRetryPlan(options, this.#retryDefaults);
-    const lock = await this.#acquisition.acquire(keys, ttlMs, plan);
+    const lock = acquireTraced()
+      ? ((await traceAcquire('using', keys, ttlMs, this.#runtime, () =>
+          this.#acquisition.acquire(keys, ttlMs, plan),
+        )) as Lock)
+      : await this.#acquisition.acquire(keys, ttlMs, plan);
     const keeper = keepAlive(lock, ttlMs, threshold, this.#runtime, options.signal);
     try {
       return await routine(keeper.signal, lock);
