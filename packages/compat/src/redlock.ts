@@ -1,13 +1,12 @@
 import { EventEmitter } from 'node:events';
 import {
   type Lock as CoreLock,
-  Redlock as CoreRedlock,
   InvalidArgumentError,
   LockAcquireError,
   LockLostError,
-  type LockNode,
 } from '@redlock/core';
-import { type Client, type ClientKind, clientKindOf, lockNodeOf, quitClient } from './client.js';
+import { type Client, type ClientKind, clientKindOf, quitClient } from './client.js';
+import { type Engine, retryOptions, startEngine } from './engine.js';
 import { ExecutionError, LockError, NO_QUORUM_MESSAGE, ResourceLockedError } from './errors.js';
 import {
   type ExecutionResult,
@@ -16,23 +15,14 @@ import {
   statsOfRelease,
 } from './execution-stats.js';
 import { attachCoreLock, handleOf, Lock } from './lock.js';
-import { observedNode } from './observed-node.js';
 import { releaseByValue } from './release-by-value.js';
 import { type CompatSettings, defaultSettings, mergeSettings, type Settings } from './settings.js';
 import { type RedlockAbortSignal, usingSignal } from './using-signal.js';
-import { VoteLedger } from './vote-ledger.js';
 
 const DURATION_MESSAGE = 'Duration must be an integer value in milliseconds.';
 
 /** The routine `using` runs; `signal` aborts (with `signal.error` set) if the lock is lost. */
 export type RedlockRoutine<T> = (signal: RedlockAbortSignal) => Promise<T>;
-
-interface Engine {
-  readonly core: CoreRedlock;
-  /** One observed node per client, in client order. */
-  readonly nodes: readonly LockNode[];
-  readonly ledger: VoteLedger;
-}
 
 function assertDuration(duration: number): void {
   if (!Number.isInteger(duration)) throw new InvalidArgumentError(DURATION_MESSAGE);
@@ -305,30 +295,10 @@ export default class Redlock extends EventEmitter {
 
   /** Builds the core Redlock on first use: the client adapters are imported then. */
   #ready(): Promise<Engine> {
-    this.#engine ??= this.#start();
+    this.#engine ??= startEngine(this.#clientList, this.#kinds, this.#settings, (error) =>
+      this.#emitVoteAgainst(error),
+    );
     return this.#engine;
-  }
-
-  async #start(): Promise<Engine> {
-    const settings = this.#settings;
-    const ledger = new VoteLedger(this.#clientList, settings.nodeTimeoutMs);
-    const nodes = await Promise.all(
-      this.#clientList.map((client, index) => lockNodeOf(client, this.#kinds[index]!)),
-    );
-    const listener = {
-      onRequest: ledger.record.bind(ledger),
-      onVoteAgainst: (error: Error) => this.#emitVoteAgainst(error),
-    };
-    const observed = nodes.map((node, index) =>
-      observedNode(node, index, settings.nodeTimeoutMs, listener),
-    );
-    const core = new CoreRedlock(observed, {
-      ...retryOptions(settings),
-      driftFactor: settings.driftFactor,
-      automaticExtensionThreshold: settings.automaticExtensionThreshold,
-      nodeTimeoutMs: settings.nodeTimeoutMs,
-    });
-    return { core, nodes: observed, ledger };
   }
 
   #emitVoteAgainst(error: Error): void {
@@ -339,18 +309,4 @@ export default class Redlock extends EventEmitter {
       // A throwing listener must not turn a vote into a crash or an unhandled rejection.
     }
   }
-}
-
-/**
- * node-redlock waits `retryDelay ± retryJitter`; core waits `retryDelay + [0, retryJitter]`.
- * Same window, so contention behaves as users tuned it.
- */
-function retryOptions(settings: CompatSettings) {
-  const jitter = Math.max(0, settings.retryJitter);
-  const lowest = Math.max(0, settings.retryDelay - jitter);
-  return {
-    retryCount: settings.retryCount,
-    retryDelay: lowest,
-    retryJitter: settings.retryDelay + jitter - lowest,
-  };
 }
