@@ -4,6 +4,7 @@
  * free loopback ports. Failover is forced with `SENTINEL FAILOVER` so a test
  * does not wait for down-detection timeouts.
  */
+import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
 import {
   type RedisServer,
   type RedisServerOptions,
@@ -28,6 +29,13 @@ export interface RedisSentinelOptions extends Omit<RedisServerOptions, 'config' 
   failoverTimeoutMs?: number;
   /** How long the group may take to know all its replicas and sentinels. Default 30 000 ms. */
   readyTimeoutMs?: number;
+  /**
+   * Replicas replicate through a {@link FaultProxy} in front of the master
+   * (`group.replicationProxies`), so a test can hold writes back from them,
+   * e.g. to show what a failover to a replica that had not caught up loses.
+   * Default `false`.
+   */
+  replicateThroughProxy?: boolean;
 }
 
 /** A running Sentinel group. `stop()` stops every process. */
@@ -37,6 +45,8 @@ export interface RedisSentinelHandle {
   readonly servers: RedisServer[];
   /** The sentinel processes (their `command()` speaks the Sentinel API). */
   readonly sentinels: RedisServer[];
+  /** With `replicateThroughProxy`: the proxy each replica replicates through, in `servers` order (minus the master). */
+  readonly replicationProxies: FaultProxy[];
   /** Sentinel addresses for clients (`new Redis({ sentinels, name })` in ioredis). */
   readonly sentinelAddresses: { host: string; port: number }[];
   /** The data server the sentinels name as master now. */
@@ -76,6 +86,7 @@ export async function startRedisSentinel(
     downAfterMs = 1_000,
     failoverTimeoutMs = 10_000,
     readyTimeoutMs = 30_000,
+    replicateThroughProxy = false,
     ...serverOptions
   } = options;
   if (!/^[A-Za-z0-9._-]+$/.test(masterName)) {
@@ -83,16 +94,25 @@ export async function startRedisSentinel(
   }
   const servers: RedisServer[] = [];
   const sentinels: RedisServer[] = [];
-  const stop = () => stopRedisServers([...sentinels, ...servers]);
+  const replicationProxies: FaultProxy[] = [];
+  const stop = async () => {
+    await Promise.all(replicationProxies.map((proxy) => proxy.close()));
+    await stopRedisServers([...sentinels, ...servers]);
+  };
   try {
     const master = await startRedisServer(serverOptions);
     servers.push(master);
-    servers.push(
-      ...(await startRedisServers(replicaCount, {
-        ...serverOptions,
-        args: [...(serverOptions.args ?? []), '--replicaof', master.host, String(master.port)],
-      })),
-    );
+    for (let i = 0; i < replicaCount; i++) {
+      const upstream = replicateThroughProxy ? await startFaultProxy(master) : master;
+      if (replicateThroughProxy) replicationProxies.push(upstream as FaultProxy);
+      const replicaArgs = ['--replicaof', upstream.host, String(upstream.port)];
+      servers.push(
+        await startRedisServer({
+          ...serverOptions,
+          args: [...(serverOptions.args ?? []), ...replicaArgs],
+        }),
+      );
+    }
     await waitFor(readyTimeoutMs, 'replicas in sync with the master', async () => {
       const infos = await Promise.all(
         servers.slice(1).map((s) => s.command('INFO', 'replication')),
@@ -146,6 +166,7 @@ export async function startRedisSentinel(
     masterName,
     servers,
     sentinels,
+    replicationProxies,
     sentinelAddresses: sentinels.map(({ host, port }) => ({ host, port })),
     master,
     async failover(timeoutMs = readyTimeoutMs) {
