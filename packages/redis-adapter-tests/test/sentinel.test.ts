@@ -129,7 +129,7 @@ describe('a Sentinel failover to a replica that had not caught up', () => {
     const connect = () => {
       const client = new ioredis6.Redis(options(group.sentinelAddresses, group.masterName));
       client.on('error', () => undefined);
-      const node = new IoredisLockNode(client);
+      const node = new IoredisLockNode(client as never);
       return { client, node, redlock: new Redlock([node], { retryCount: 60, retryDelay: 100 }) };
     };
     const first = connect();
