@@ -120,8 +120,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type PendingAcquire = Mutable<AcquireMessage> & {
   readonly rounds: AttemptReport[];
   readonly runtime: Pick<RedlockRuntime, 'now'>;
-  readonly startedAt: number;
-  roundsMs: number;
+  /** When the wait in progress began, on the Redlock's clock. */
+  waitStartedAt: number | undefined;
 };
 
 const acquireChannel = tracingChannel<unknown, AcquireMessage>(diagnosticsChannels.acquire);
@@ -167,15 +167,19 @@ export const diagnosticsHooks: AcquisitionHooks = {
     const message = pending.get(keys);
     if (!message) return;
     message.attempts = attempt + 1;
-    const sinceStartMs = message.runtime.now() - message.startedAt;
-    message.waitedMs = Math.max(0, sinceStartMs - message.roundsMs);
+    if (message.waitStartedAt !== undefined) {
+      message.waitedMs += message.runtime.now() - message.waitStartedAt;
+      message.waitStartedAt = undefined;
+    }
   },
   onAttemptFailed(keys, _attempt, report) {
     if (tracing === 0) return;
+    pending.get(keys)?.rounds.push(report);
+  },
+  onWait(keys) {
+    if (tracing === 0) return;
     const message = pending.get(keys);
-    if (!message) return;
-    message.rounds.push(report);
-    message.roundsMs += report.elapsedMs;
+    if (message) message.waitStartedAt = message.runtime.now();
   },
   onAcquired(lock, report) {
     if (tracing === 0 || report === undefined) return;
@@ -202,8 +206,7 @@ export function traceAcquire(
     outcome: undefined,
     lock: undefined,
     runtime,
-    startedAt: runtime.now(),
-    roundsMs: 0,
+    waitStartedAt: undefined,
   };
   pending.set(keys, message);
   tracing++;
@@ -217,6 +220,10 @@ export function traceAcquire(
       message.outcome = acquireOutcomeOf(error);
       throw error;
     } finally {
+      // Gave up while waiting (the signal, the deadline): that wait counts too.
+      if (message.waitStartedAt !== undefined) {
+        message.waitedMs += runtime.now() - message.waitStartedAt;
+      }
       message.contended = message.rounds.some((round) =>
         round.outcomes.some((outcome) => outcome.status === 'held'),
       );
