@@ -204,11 +204,11 @@ export class MemoryLockNode implements LockNode {
 
   /**
    * Restart the store's server without persistence: keys and fencing
-   * counters are lost, the run id changes, the uptime starts from 0 (see
-   * `restartGuardMs`).
+   * counters are lost (unless `keepData`), the run id changes, the uptime
+   * starts from 0 (see `restartGuardMs`).
    */
-  restart(): void {
-    this.store.restart();
+  restart(options?: { keepData?: boolean }): void {
+    this.store.restart(options);
   }
 
   /** The live keys of the store, read directly (works while unavailable). */

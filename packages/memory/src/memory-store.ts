@@ -135,11 +135,12 @@ export class MemoryStore {
 
   /**
    * Restart the server: every key and fencing counter is lost (no
-   * persistence), the run id changes and the uptime starts again from 0.
-   * Watchers stay (clients resubscribe).
+   * persistence; `keepData: true` models a persistent server), the run id
+   * changes and the uptime starts again from 0. Watchers stay (clients
+   * resubscribe).
    */
-  restart(): void {
-    this.clear();
+  restart({ keepData = false }: { keepData?: boolean } = {}): void {
+    if (!keepData) this.clear();
     this.#runs += 1;
     this.#runId = `${this.name}#${this.#runs}`;
     this.#startedAt = this.clock.now();

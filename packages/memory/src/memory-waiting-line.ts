@@ -85,7 +85,10 @@ function join(
   place: LinePlace,
   now: number,
 ): void {
-  if (place.entryTtlMs === 0) return;
+  if (place.entryTtlMs === 0) {
+    for (const key of keys) leave(lines, key, value);
+    return;
+  }
   for (const key of keys) {
     let line = lines.get(key);
     if (line === undefined) {

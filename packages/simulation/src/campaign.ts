@@ -19,6 +19,12 @@ export interface CampaignSummary {
   /** Redlock calls completed. */
   readonly operations: number;
   readonly locksHeld: number;
+  /** With fencing: pairs of acquisitions whose token order was checked. */
+  readonly tokenChecks: number;
+  /** Kleppmann's scenario: accepted writes based on superseded reads. */
+  readonly lostUpdates: number;
+  /** Kleppmann's scenario: writes the fenced store refused (stale tokens). */
+  readonly refusedWrites: number;
   /** The runs that broke an invariant, in seed order. */
   readonly failures: readonly RunResult[];
   /** Wall-clock ms the campaign took. */
@@ -33,6 +39,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   let events = 0;
   let operations = 0;
   let locksHeld = 0;
+  let tokenChecks = 0;
+  let lostUpdates = 0;
+  let refusedWrites = 0;
   let runs = 0;
   for (let index = 0; index < options.runs; index++) {
     const result = await runScenario(generateScenario(firstSeed + index, options));
@@ -40,6 +49,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     events += result.events;
     operations += result.operations;
     locksHeld += result.locksHeld;
+    tokenChecks += result.tokenChecks;
+    lostUpdates += result.lostUpdates;
+    refusedWrites += result.refusedWrites;
     options.onRun?.(result, index);
     if (result.violation !== undefined) {
       failures.push(result);
@@ -51,6 +63,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     events,
     operations,
     locksHeld,
+    tokenChecks,
+    lostUpdates,
+    refusedWrites,
     failures,
     elapsedMs: performance.now() - startedAt,
   };

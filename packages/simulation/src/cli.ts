@@ -27,6 +27,11 @@ mutual exclusion, timely signals, key TTLs and liveness.
   --nodes N          servers (default 5)
   --clients N        client processes (default: 3 to 8 per seed)
   --broken NAME      break an assumption: ${brokenAssumptions.join(', ')}
+  --fencing          clients take fencing tokens; checks that tokens grow in real-time order
+  --restart-guard    clients keep servers that restarted less than 2 x the longest TTL ago
+                     out of every quorum (restartGuardMs)
+  --kleppmann        holders read-modify-write a protected store, some pausing past their
+                     validity before they write; counts lost updates (with --fencing: must be 0)
   --trace            print the whole trace of a reproduction (default: its last 80 lines)
   --no-shrink        report a failure without minimising it
   --processes N      split the seeds over N processes (default: one per CPU)
@@ -42,6 +47,9 @@ async function main(): Promise<number> {
       nodes: { type: 'string' },
       clients: { type: 'string' },
       broken: { type: 'string' },
+      fencing: { type: 'boolean', default: false },
+      'restart-guard': { type: 'boolean', default: false },
+      kleppmann: { type: 'boolean', default: false },
       trace: { type: 'boolean', default: false },
       'no-shrink': { type: 'boolean', default: false },
       processes: { type: 'string' },
@@ -57,6 +65,9 @@ async function main(): Promise<number> {
     nodes: parseInteger('--nodes', values.nodes, 1),
     clients: parseInteger('--clients', values.clients, 1),
     broken,
+    fencing: values.fencing,
+    restartGuard: values['restart-guard'],
+    staleWriters: values.kleppmann,
   };
   const traceLines = values.trace ? 0 : 80;
 
@@ -72,6 +83,7 @@ async function main(): Promise<number> {
     for (const line of shown) console.log(line);
     console.log('');
     printSummary(1, result.events, result.operations, result.locksHeld, result.violation ? 1 : 0);
+    printFencing(scenario, result);
     if (result.violation) {
       console.log(`VIOLATION (${result.violation.kind}): ${result.violation.message}`);
       return 1;
@@ -105,6 +117,7 @@ async function main(): Promise<number> {
     summary.locksHeld,
     summary.failures.length,
   );
+  printFencing(scenarioOptions, summary);
   console.log(
     `time:          ${(summary.elapsedMs / 1000).toFixed(1)} s (${processes} ${processes === 1 ? 'process' : 'processes'})`,
   );
@@ -134,6 +147,18 @@ function printSummary(
   console.log(`operations:    ${operations} Redlock calls checked (${locksHeld} locks held)`);
   console.log(`events:        ${events} (invariants checked after each)`);
   console.log(`violations:    ${violations}`);
+}
+
+function printFencing(
+  options: { fencing?: boolean; staleWriters?: boolean; restartGuard?: boolean },
+  counts: { tokenChecks: number; lostUpdates: number; refusedWrites: number },
+): void {
+  if (options.fencing) console.log(`token order:   ${counts.tokenChecks} pairs checked`);
+  if (options.staleWriters) {
+    console.log(
+      `lost updates:  ${counts.lostUpdates} (stale writes refused by the fenced store: ${counts.refusedWrites})`,
+    );
+  }
 }
 
 function parseInteger(flag: string, text: string | undefined, min: number): number | undefined {

@@ -68,6 +68,9 @@ export async function runCampaignInProcesses(
     events: sum(summaries, (summary) => summary.events),
     operations: sum(summaries, (summary) => summary.operations),
     locksHeld: sum(summaries, (summary) => summary.locksHeld),
+    tokenChecks: sum(summaries, (summary) => summary.tokenChecks),
+    lostUpdates: sum(summaries, (summary) => summary.lostUpdates),
+    refusedWrites: sum(summaries, (summary) => summary.refusedWrites),
     failures: summaries.flatMap((summary) => summary.failures),
     elapsedMs: performance.now() - startedAt,
   };

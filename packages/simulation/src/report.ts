@@ -8,6 +8,9 @@ export function replayCommand(scenario: Scenario): string {
   const parts = ['pnpm sim', `--seed ${scenario.seed}`, `--nodes ${scenario.servers.length}`];
   parts.push(`--clients ${scenario.clients.length}`);
   if (scenario.broken !== null) parts.push(`--broken ${scenario.broken}`);
+  if (scenario.fencing) parts.push('--fencing');
+  if ((scenario.restartGuardMs ?? 0) > 0) parts.push('--restart-guard');
+  if (scenario.staleWriters) parts.push('--kleppmann');
   return parts.join(' ');
 }
 
@@ -15,7 +18,9 @@ export function replayCommand(scenario: Scenario): string {
 export function describeScenario(scenario: Scenario): string[] {
   const lines = [
     `seed ${scenario.seed}; ${scenario.servers.length} servers, ${scenario.clients.length} clients; ` +
-      `assumption broken: ${scenario.broken ?? 'none'}; faults end at ${scenario.faultsEndMs} ms`,
+      `assumption broken: ${scenario.broken ?? 'none'}; faults end at ${scenario.faultsEndMs} ms` +
+      `; fencing ${scenario.fencing ? 'on' : 'off'}, restart guard ${scenario.restartGuardMs ?? 0} ms` +
+      `${scenario.staleWriters ? ', stale writers' : ''}`,
     `server clock rates: ${scenario.servers.map((s, i) => `n${i} ${s.clockRate.toFixed(4)}`).join(', ')}`,
     `client clock rates: ${scenario.clients.map((c) => `c${c.id} ${c.clockRate.toFixed(4)}`).join(', ')}` +
       ` (max operations: ${scenario.clients.map((c) => `c${c.id} ${c.maxOperations}`).join(', ')})`,

@@ -23,11 +23,16 @@ export const brokenAssumptions: readonly BrokenAssumption[] = [
   'reordering',
 ];
 
-/** A server's clock. */
+/** A server's clocks. */
 export interface ServerSpec {
   /** Local ms per virtual ms. */
   readonly clockRate: number;
   readonly clockOffsetMs: number;
+  /**
+   * The server's wall clock (the floor of fencing counters) is real time
+   * plus this many ms: NTP-like skew between servers. Default 0.
+   */
+  readonly wallSkewMs?: number;
 }
 
 /** One client process: its own clock, its own random stream, its own Redlock. */
@@ -106,6 +111,17 @@ export interface Scenario {
    * freshly acquired lock restarts at that moment with its data lost.
    */
   readonly wipeOnAcquireRate: number;
+  /** Clients take fencing tokens (`fencing: true`); token order is then checked. */
+  readonly fencing?: boolean;
+  /** Clients' `restartGuardMs`; 0 (the default) is off. */
+  readonly restartGuardMs?: number;
+  /**
+   * Kleppmann's scenario: holders do read-modify-write on a shared store,
+   * sometimes pausing past their validity between the read and the write,
+   * which they do without checking validity again. With `fencing` the store
+   * refuses tokens older than the newest it accepted.
+   */
+  readonly staleWriters?: boolean;
 }
 
 /** What the caller may fix; everything else is drawn from the seed. */
@@ -115,7 +131,16 @@ export interface ScenarioOptions {
   /** Client processes. Default: 3 to 8, drawn from the seed. */
   readonly clients?: number;
   readonly broken?: BrokenAssumption | null;
+  /** See {@link Scenario.fencing}. Default false. */
+  readonly fencing?: boolean;
+  /** Turn the restart guard on, at twice the longest TTL. Default false. */
+  readonly restartGuard?: boolean;
+  /** See {@link Scenario.staleWriters}. Default false. */
+  readonly staleWriters?: boolean;
 }
+
+/** Servers' wall clocks are within this many ms of real time. */
+export const MAX_WALL_SKEW_MS = 5;
 
 export const DRIFT_FACTOR = 0.01;
 const NODE_TIMEOUT_MS = 50;
@@ -162,6 +187,14 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
     });
   }
   if (broken === 'clock-drift') breakClocks(random, servers, clients);
+  // From a stream of its own, so scenarios without fencing draw exactly as before.
+  const skews = new Prng(deriveSeed(seed, 3));
+  servers.forEach((server, index) => {
+    servers[index] = {
+      ...server,
+      wallSkewMs: skews.between(-MAX_WALL_SKEW_MS, MAX_WALL_SKEW_MS),
+    };
+  });
 
   const network: NetworkSpec = {
     minLatencyMs: random.between(0.2, 2),
@@ -190,6 +223,9 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
       broken,
     }),
     wipeOnAcquireRate: broken === 'restart-without-persistence' ? 0.5 : 0,
+    fencing: options.fencing ?? false,
+    restartGuardMs: options.restartGuard ? 2 * MAX_TTL_MS : 0,
+    staleWriters: options.staleWriters ?? false,
   };
 }
 

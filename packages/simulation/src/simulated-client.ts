@@ -5,7 +5,7 @@ import type { ClientSpec } from './scenario.js';
 import type { ScheduledEvent, Scheduler } from './scheduler.js';
 
 /** Fixed epoch origin of every client's wall clock, so traces do not depend on the date. */
-const EPOCH_ORIGIN_MS = Date.UTC(2030, 0, 1);
+export const EPOCH_ORIGIN_MS = Date.UTC(2030, 0, 1);
 
 /**
  * One client process: its clock, its random streams, its `RedlockRuntime`

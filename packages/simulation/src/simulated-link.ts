@@ -1,4 +1,10 @@
-import type { AcquireReply, LockNode, ReleaseListener } from '@redlock/core';
+import type {
+  AcquireReply,
+  FencedAcquireReply,
+  LockNode,
+  ReleaseListener,
+  ServerRun,
+} from '@redlock/core';
 import type { Network } from './network.js';
 import type { Scheduler } from './scheduler.js';
 import type { SimulatedClient } from './simulated-client.js';
@@ -23,6 +29,11 @@ export interface LinkContext {
  * Requests (and replies) on one link arrive in the order they were sent, as
  * on the single connection a Redis client keeps to a server. Release
  * notifications travel on their own (a pub/sub connection) and may overtake.
+ *
+ * `serverRun` (restart detection) is a round trip that ties the link to the
+ * server's current run, as a Redis adapter's `INFO` on (re)connection does:
+ * once tied, a request that reaches a server that restarted since is
+ * refused (the connection was reset), never applied by the new run.
  */
 export class SimulatedLink implements LockNode {
   readonly name: string;
@@ -30,6 +41,8 @@ export class SimulatedLink implements LockNode {
   #lastRequestAt = 0;
   /** Virtual time the last reply sent on this link arrives (FIFO links only). */
   #lastReplyAt = 0;
+  /** The server run this link checked last (`serverRun`); undefined until then. */
+  #checkedRun: string | undefined;
 
   constructor(
     private readonly context: LinkContext,
@@ -75,12 +88,56 @@ export class SimulatedLink implements LockNode {
     );
   }
 
+  acquireFenced(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    signal?: AbortSignal,
+  ): Promise<FencedAcquireReply> {
+    return this.#request(
+      `acquireFenced ${describeKeys(keys)} ${value} ttl=${ttlMs}`,
+      signal,
+      async () => {
+        const reply = await this.server.node.acquireFenced(keys, value, ttlMs);
+        if (reply.acquired) this.server.recordWrite(keys, value, ttlMs);
+        return reply;
+      },
+      (reply) => (reply.acquired ? `acquired, fence ${reply.fence}` : `held (pttl ${reply.pttl})`),
+    );
+  }
+
+  raiseFence(keys: readonly string[], fence: bigint, signal?: AbortSignal): Promise<bigint> {
+    return this.#request(
+      `raiseFence ${describeKeys(keys)} ${fence}`,
+      signal,
+      () => this.server.node.raiseFence(keys, fence),
+      (smallest) => `counters now >= ${smallest}`,
+    );
+  }
+
+  /** A round trip: the run of the server when the request arrived, which this link is now tied to. */
+  serverRun(signal?: AbortSignal): Promise<ServerRun> {
+    return this.#request(
+      'serverRun',
+      signal,
+      async () => {
+        const run = this.server.node.store.serverRun();
+        this.#checkedRun = run.runId;
+        return run;
+      },
+      (run) => `run ${run.runId}, up ${run.uptimeMs.toFixed(0)} ms`,
+      { checkRun: false },
+    );
+  }
+
   release(keys: readonly string[], value: string, signal?: AbortSignal): Promise<number> {
     return this.#request(
       `release ${describeKeys(keys)} ${value}`,
       signal,
       () => this.server.node.release(keys, value),
       (deleted) => `deleted ${deleted}`,
+      // Deleting only our own value is harmless on any run: a reconnected client sends it.
+      { checkRun: false },
     );
   }
 
@@ -125,6 +182,7 @@ export class SimulatedLink implements LockNode {
     signal: AbortSignal | undefined,
     apply: () => Promise<T>,
     describeResult: (result: T) => string,
+    { checkRun = true }: { checkRun?: boolean } = {},
   ): Promise<T> {
     const { scheduler, network, trace } = this.context;
     const { client, server } = this;
@@ -151,6 +209,13 @@ export class SimulatedLink implements LockNode {
         if (lost || !server.up || network.partitioned(client.id, server.index)) {
           const why = lost ? 'lost' : server.up ? 'partitioned' : 'server down';
           trace.add(() => `${client.name} -> ${server.name} ${what}: ${why}`);
+          return;
+        }
+        if (checkRun && this.#checkedRun !== undefined && this.#checkedRun !== server.runId) {
+          trace.add(() => `${client.name} -> ${server.name} ${what}: connection reset (restart)`);
+          this.#reply(what, () =>
+            settle(() => reject(new Error('ECONNRESET: the server restarted'))),
+          );
           return;
         }
         apply().then(

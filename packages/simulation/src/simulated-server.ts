@@ -1,4 +1,4 @@
-import { MemoryLockNode } from '@redlock/memory';
+import { MemoryLockNode, MemoryStore } from '@redlock/memory';
 import type { DriftingClock } from './drifting-clock.js';
 
 /** The last write of one key, as the server's own clock saw it. */
@@ -24,8 +24,17 @@ export class SimulatedServer {
   constructor(
     readonly index: number,
     readonly clock: DriftingClock,
+    /** The server's wall clock in epoch ms (the floor of fencing counters). Default: `clock`. */
+    wallClock: { now(): number } = clock,
   ) {
-    this.node = new MemoryLockNode({ name: `n${index}`, clock });
+    this.node = new MemoryLockNode({
+      store: new MemoryStore({ name: `n${index}`, clock, wallClock }),
+    });
+  }
+
+  /** The current run of the server process; changes on every restart. */
+  get runId(): string {
+    return this.node.store.serverRun().runId;
   }
 
   get name(): string {
@@ -49,12 +58,13 @@ export class SimulatedServer {
   restart(dataLost: boolean): void {
     this.#downs--;
     if (dataLost) this.wipe();
+    else this.node.restart({ keepData: true });
     this.up = this.#downs === 0;
   }
 
-  /** Lose every key, as a restart without persistence. */
+  /** Restart at once, losing every key and fencing counter (no persistence). */
   wipe(): void {
-    this.node.clear();
+    this.node.restart();
     this.writes.clear();
     this.wipes++;
   }

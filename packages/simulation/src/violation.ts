@@ -11,13 +11,19 @@
  *   the bound, or the run hung.
  * - `unexpected-error`: the library threw something other than a lock
  *   acquisition or lock loss error.
+ * - `token-order` (with fencing): an acquisition that started after another
+ *   one of an overlapping resource resolved got a token that is not larger.
+ * - `lost-update` (with fencing, Kleppmann's scenario): the fenced store
+ *   accepted a write based on a superseded read.
  */
 export type ViolationKind =
   | 'mutual-exclusion'
   | 'signal-late'
   | 'key-outlived-ttl'
   | 'liveness'
-  | 'unexpected-error';
+  | 'unexpected-error'
+  | 'token-order'
+  | 'lost-update';
 
 export interface Violation {
   readonly kind: ViolationKind;

@@ -5,6 +5,7 @@ import {
   LockLostError,
   type RedlockOptions,
 } from '@redlock/core';
+import type { FencedStore } from './fenced-store.js';
 import type { Holding, HoldingStyle } from './holding.js';
 import type { Prng } from './prng.js';
 import type { SimulatedClient } from './simulated-client.js';
@@ -20,8 +21,14 @@ export interface WorkloadContext {
   readonly maxTtlMs: number;
   /** Whether faults still happen; the workload starts operations only while they do. */
   faultsActive(): boolean;
-  /** The client starts relying on `lock`. */
-  hold(lock: Lock, style: HoldingStyle, signal?: AbortSignal): Holding;
+  /** The client starts relying on `lock`, acquired by a call that started at `startedAtMs`. */
+  hold(lock: Lock, style: HoldingStyle, startedAtMs: number, signal?: AbortSignal): Holding;
+  /** Virtual time now. */
+  now(): number;
+  /** The protected store of `resource` (Kleppmann's scenario). */
+  store(resource: string): FencedStore;
+  /** Whether holders do read-modify-write on the stores, some of them late. */
+  readonly staleWriters: boolean;
   /** The client stops relying on the lock, for `reason` (no-op if it already did). */
   letGo(holding: Holding, reason: string): void;
   /** Stop the whole process (a GC pause) for `durationMs` virtual ms, starting now. */
@@ -107,12 +114,13 @@ async function acquireAndWork(
   const { client } = context;
   client.activity = `acquiring ${resources.join('+')}`;
   let lock: Lock;
+  const startedAtMs = context.now();
   try {
     lock = await client.redlock.acquire(resources, ttlMs, retryOptions(client.random, signal));
   } finally {
     context.countOperation();
   }
-  await workWith(context, context.hold(lock, 'acquire'), client.random.int(0, 4));
+  await workWith(context, context.hold(lock, 'acquire', startedAtMs), client.random.int(0, 4));
 }
 
 async function tryAcquireAndWork(
@@ -124,12 +132,15 @@ async function tryAcquireAndWork(
   const { client } = context;
   client.activity = `trying ${resources.join('+')}`;
   let lock: Lock | null;
+  const startedAtMs = context.now();
   try {
     lock = await client.redlock.tryAcquire(resources, ttlMs, { signal });
   } finally {
     context.countOperation();
   }
-  if (lock !== null) await workWith(context, context.hold(lock, 'try-acquire'), 1);
+  if (lock !== null) {
+    await workWith(context, context.hold(lock, 'try-acquire', startedAtMs), 1);
+  }
 }
 
 /** Work in steps with a lock from `acquire`, checking validity and sometimes extending; then release. */
@@ -147,6 +158,7 @@ async function workWith(context: WorkloadContext, holding: Holding, steps: numbe
         context.letGo(holding, 'saw its validity end');
         break;
       }
+      if (context.staleWriters && random.chance(0.5)) await readModifyWrite(context, lock);
       if (random.chance(0.4)) {
         client.activity = `extending ${lock.value}`;
         try {
@@ -181,14 +193,16 @@ async function usingRoutine(
   const steps = random.int(1, 6);
   try {
     const options = retryOptions(random, callerSignal);
+    const startedAtMs = context.now();
     await client.redlock.using(resources, ttlMs, options, async (signal, lock) => {
-      const holding = context.hold(lock, 'using', signal);
+      const holding = context.hold(lock, 'using', startedAtMs, signal);
       try {
         for (let step = 0; step < steps && !signal.aborted; step++) {
           if (random.chance(0.05)) pauseBriefly(context, lock);
           client.activity = `routine with ${lock.value}`;
           await client.sleep(random.int(1, 400));
           if (signal.aborted) break;
+          if (context.staleWriters && random.chance(0.5)) await readModifyWrite(context, lock);
           // Extending by hand while `using` also extends must be safe too.
           if (random.chance(0.05)) {
             try {
@@ -216,4 +230,28 @@ function pauseBriefly(context: WorkloadContext, lock: Lock): void {
   if (!context.faultsActive()) return;
   const validityMs = lock.validUntil - context.client.runtime.now();
   context.pause(context.client.random.int(1, Math.max(2, Math.round(validityMs * 1.5))));
+}
+
+/**
+ * Kleppmann's holder: read the protected stores, sometimes stop (a GC
+ * pause) past the lock's validity, then write without checking validity
+ * again. The token goes with every request; a fenced store refuses it once
+ * a newer holder has been seen.
+ */
+async function readModifyWrite(context: WorkloadContext, lock: Lock): Promise<void> {
+  const { client } = context;
+  const token = lock.fencingToken;
+  const reads = lock.resources.map((resource) => {
+    const store = context.store(resource);
+    return { store, version: store.read(token) };
+  });
+  if (client.random.chance(0.3) && context.faultsActive()) {
+    const validityMs = lock.validUntil - client.runtime.now();
+    context.pause(client.random.int(1, Math.max(2, Math.round(validityMs * 2))));
+  }
+  client.activity = `writing with ${lock.value}`;
+  await client.sleep(1);
+  for (const { store, version } of reads) {
+    if (version !== undefined) store.write(version, token);
+  }
 }

@@ -1,15 +1,17 @@
 import { type Lock, Redlock } from '@redlock/core';
 import { DriftingClock } from './drifting-clock.js';
 import { describeFault, type FaultTarget, scheduleFaults } from './faults.js';
+import { FencedStore } from './fenced-store.js';
 import { Holding, type HoldingStyle } from './holding.js';
 import { checkKeyTtls, checkMutualExclusion, checkUsingSignals } from './invariants.js';
 import { Network } from './network.js';
 import { deriveSeed, Prng } from './prng.js';
 import type { Scenario } from './scenario.js';
 import { Scheduler } from './scheduler.js';
-import { SimulatedClient } from './simulated-client.js';
+import { EPOCH_ORIGIN_MS, SimulatedClient } from './simulated-client.js';
 import { SimulatedLink } from './simulated-link.js';
 import { SimulatedServer } from './simulated-server.js';
+import { TokenOrder } from './token-order.js';
 import { Trace } from './trace.js';
 import type { Violation } from './violation.js';
 import { clientOptions, MIN_TTL_MS, runWorkload, type WorkloadContext } from './workload.js';
@@ -25,6 +27,12 @@ export interface RunResult {
   readonly operations: number;
   /** Locks handed to a client. */
   readonly locksHeld: number;
+  /** With fencing: pairs of acquisitions whose token order was checked. */
+  readonly tokenChecks: number;
+  /** Kleppmann's scenario: accepted writes based on superseded reads. */
+  readonly lostUpdates: number;
+  /** Kleppmann's scenario: writes the fenced store refused. */
+  readonly refusedWrites: number;
   /** Client id -> operations its workload started. */
   readonly operationsStarted: Readonly<Record<number, number>>;
   /** Virtual ms the run lasted. */
@@ -68,6 +76,8 @@ class World implements FaultTarget {
   readonly #retryBudgetMs = new Map<SimulatedClient, number>();
   readonly #crashHandlers = new Map<SimulatedClient, () => void>();
   readonly #holdings = new Set<Holding>();
+  readonly #tokenOrder = new TokenOrder();
+  readonly #stores = new Map<string, FencedStore>();
   #violation: Violation | undefined;
   #done = false;
   #events = 0;
@@ -91,8 +101,12 @@ class World implements FaultTarget {
         new SimulatedServer(
           index,
           new DriftingClock(scheduler, spec.clockRate, spec.clockOffsetMs),
+          { now: () => EPOCH_ORIGIN_MS + scheduler.now + (spec.wallSkewMs ?? 0) },
         ),
     );
+    for (const resource of ['a', 'b']) {
+      this.#stores.set(resource, new FencedStore(scenario.fencing === true));
+    }
     const linkContext = { scheduler, network: this.#network, trace: this.#trace };
     this.#clients = scenario.clients.map((spec) => {
       const client = new SimulatedClient(spec, scheduler, scenario.seed);
@@ -104,6 +118,8 @@ class World implements FaultTarget {
           driftFactor: scenario.driftFactor,
           nodeTimeoutMs: scenario.nodeTimeoutMs,
           runtime: client.runtime,
+          fencing: scenario.fencing === true,
+          restartGuardMs: scenario.restartGuardMs ?? 0,
         },
       );
       this.#retryBudgetMs.set(client, (options.retryDelay ?? 0) + (options.retryJitter ?? 0));
@@ -162,6 +178,9 @@ class World implements FaultTarget {
       events: this.#events,
       operations: this.#operations,
       locksHeld: this.#locksHeld,
+      tokenChecks: this.#tokenOrder.checks,
+      lostUpdates: this.#lostUpdates(),
+      refusedWrites: [...this.#stores.values()].reduce((sum, store) => sum + store.refused, 0),
       operationsStarted: Object.fromEntries(
         this.#clients.map((client) => [client.id, client.operationsStarted]),
       ),
@@ -173,6 +192,10 @@ class World implements FaultTarget {
   #check(): void {
     if (this.#violation !== undefined) return;
     const now = this.#scheduler.now;
+    if (this.#scenario.fencing && this.#scenario.staleWriters && this.#lostUpdates() > 0) {
+      this.#fail('lost-update', 'the fenced store accepted a write based on a superseded read');
+      return;
+    }
     const violation =
       checkMutualExclusion(this.#holdings, now) ??
       checkUsingSignals(this.#holdings, now) ??
@@ -181,6 +204,12 @@ class World implements FaultTarget {
       this.#violation = violation;
       this.#trace.add(() => `VIOLATION ${violation.kind}: ${violation.message}`);
     }
+  }
+
+  #lostUpdates(): number {
+    let lost = 0;
+    for (const store of this.#stores.values()) lost += store.lostUpdates;
+    return lost;
   }
 
   #fail(kind: Violation['kind'], message: string): void {
@@ -233,6 +262,7 @@ class World implements FaultTarget {
       client.activity = 'liveness probe';
       const resources = ['a', 'b'];
       let lock: Lock;
+      const startedAtMs = this.#scheduler.now;
       try {
         lock = await client.redlock.acquire(resources, MIN_TTL_MS, {
           retryCount: -1,
@@ -247,7 +277,7 @@ class World implements FaultTarget {
       } finally {
         this.#operations++;
       }
-      this.#letGo(this.#hold(client, lock, 'probe'), 'the probe is done');
+      this.#letGo(this.#hold(client, lock, 'probe', startedAtMs), 'the probe is done');
       await lock.release();
       this.#operations++;
     }
@@ -258,7 +288,11 @@ class World implements FaultTarget {
       client,
       maxTtlMs: this.#scenario.maxTtlMs,
       faultsActive: () => this.#network.faultsActive,
-      hold: (lock, style, signal) => this.#hold(client, lock, style, signal),
+      hold: (lock, style, startedAtMs, signal) =>
+        this.#hold(client, lock, style, startedAtMs, signal),
+      now: () => this.#scheduler.now,
+      store: (resource) => this.#stores.get(resource)!,
+      staleWriters: this.#scenario.staleWriters === true,
       letGo: (holding, reason) => this.#letGo(holding, reason),
       pause: (durationMs) => {
         // Faults, pauses included, are over by `faultsEndMs`.
@@ -274,10 +308,24 @@ class World implements FaultTarget {
     };
   }
 
-  #hold(client: SimulatedClient, lock: Lock, style: HoldingStyle, signal?: AbortSignal): Holding {
+  #hold(
+    client: SimulatedClient,
+    lock: Lock,
+    style: HoldingStyle,
+    startedAtMs: number,
+    signal?: AbortSignal,
+  ): Holding {
     const holding = new Holding(client, lock, style, signal, this.#scheduler.now);
     this.#holdings.add(holding);
     this.#locksHeld++;
+    if (this.#scenario.fencing) {
+      const token = lock.fencingToken;
+      const broken =
+        token === undefined
+          ? `${client.name} got a lock without a fencing token`
+          : this.#tokenOrder.add(lock.resources, startedAtMs, this.#scheduler.now, token);
+      if (broken !== undefined) this.#fail('token-order', `${holding.describe()}: ${broken}`);
+    }
     this.#trace.add(
       () =>
         `${client.name} HOLDS ${lock.resources.join('+')} with ${lock.value} (${style}) until ${holding.validUntilVirtualMs.toFixed(3)}`,
