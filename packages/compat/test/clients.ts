@@ -38,7 +38,7 @@ export const nodeRedisKind: ClientKind = {
     const client = createClient({ url: server.url });
     client.on('error', () => undefined);
     await client.connect();
-    return client as unknown as Client;
+    return client;
   },
   async connectCluster(startupNodes) {
     const client = createCluster({
@@ -46,7 +46,7 @@ export const nodeRedisKind: ClientKind = {
     });
     client.on('error', () => undefined);
     await client.connect();
-    return client as unknown as Client;
+    return client;
   },
   async close(client) {
     (client as unknown as { destroy(): void }).destroy();

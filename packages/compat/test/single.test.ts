@@ -167,7 +167,7 @@ const unreachableClients: readonly { name: string; create(port: number): Client 
   {
     name: 'node-redis',
     create(port) {
-      return createClient({ url: `redis://127.0.0.1:${port}` }) as unknown as Client;
+      return createClient({ url: `redis://127.0.0.1:${port}` });
     },
   },
 ];
