@@ -10,6 +10,7 @@ import type { BenchContext, ScenarioId, ScenarioResult } from './scenario.js';
 import { runContended } from './scenarios/contended.js';
 import { runCoreOverhead } from './scenarios/core-overhead.js';
 import { runDegraded } from './scenarios/degraded.js';
+import { runDiagnosticsOverhead } from './scenarios/diagnostics-overhead.js';
 import { runManyKeys } from './scenarios/many-keys.js';
 import { runMemory } from './scenarios/memory.js';
 import { runMultiProcess } from './scenarios/multi-process.js';
@@ -19,6 +20,7 @@ import { FULL_PLAN, LOCK_SETTINGS, QUICK_PLAN, type RunPlan } from './settings.j
 
 const RUNNERS: Record<ScenarioId, (context: BenchContext) => Promise<ScenarioResult>> = {
   'core-overhead': runCoreOverhead,
+  'diagnostics-overhead': runDiagnosticsOverhead,
   uncontended: runUncontended,
   'multi-resource': runMultiResource,
   contended: runContended,
@@ -38,6 +40,7 @@ const RUNNERS: Record<ScenarioId, (context: BenchContext) => Promise<ScenarioRes
 /** The order scenarios run in: cheap ones first, the memory run (which forces GCs) last. */
 const RUN_ORDER: readonly ScenarioId[] = [
   'core-overhead',
+  'diagnostics-overhead',
   'uncontended',
   'multi-resource',
   'many-keys',

@@ -8,6 +8,7 @@ export const SCENARIO_IDS = [
   'multi-resource',
   'degraded',
   'core-overhead',
+  'diagnostics-overhead',
   'memory',
   'many-keys',
   'multi-process-2',
