@@ -72,8 +72,11 @@ export function nodeRedisPort(client: NodeRedisClient): RedisClientPort {
     name: nodeRedisNodeName(client),
     isCluster: isCluster(client),
     keyPrefix: '',
+    // node-redis' own flags are up to date at once (connect() opens the
+    // client synchronously); the events add why a connection is down.
     get state() {
-      return tracker.state;
+      const live = stateOf(client);
+      return live.status === 'connecting' && tracker.state.status === 'down' ? tracker.state : live;
     },
     watchState: (listener) => tracker.watch(listener),
     evalSha: (sha1, keys, args, signal) =>
@@ -104,24 +107,18 @@ export function nodeRedisPort(client: NodeRedisClient): RedisClientPort {
  * Not with `client.close()`: it waits for every pending reply without a
  * bound, and once called, `destroy()` can no longer drop the socket. A PING
  * marks the end of what was sent (Redis answers in order); once it is
- * answered the connection is destroyed.
+ * answered the connection is destroyed. A client still connecting gets its
+ * PING once connected: node-redis destroyed while its first connection is
+ * being opened still opens it afterwards, and then can no longer destroy it.
  */
 async function quitSingle(client: NodeRedisSingleClient): Promise<void> {
   await client.sendCommand(['PING']);
   destroyQuietly(client);
 }
 
-/**
- * Destroys the connection now. A client whose `connect()` has not opened
- * its socket yet is destroyed as soon as it does, so a close right after
- * `createRedlock` leaves no connection behind.
- */
+/** Destroys the connection now (pending commands reject). */
 function disconnectNow(client: NodeRedisClient): void {
-  if (client.isOpen || isCluster(client)) {
-    destroyQuietly(client);
-    return;
-  }
-  client.once('connect', () => destroyQuietly(client));
+  destroyQuietly(client);
 }
 
 /** The node's own pub/sub connection, connected on the first subscribe; once closed it stays closed. */

@@ -6,13 +6,14 @@ import { InvalidArgumentError } from '@redlock/core';
  * It is an outcome of that node, not an error of the lock: Redlock reports
  * it per node, e.g. `redis://10.0.0.3:6379/0: ECONNREFUSED`, and carries on
  * with the others. `code` is the cause's code (`ECONNREFUSED`,
- * `ETIMEDOUT`, ...) or `CONNECTION_CLOSED`; `cause` is the client's error.
+ * `ETIMEDOUT`, ...), else the cause's name (`SocketClosedUnexpectedlyError`),
+ * or `CONNECTION_CLOSED` for a closed client; `cause` is the client's error.
  */
 export class RedisNodeUnavailableError extends Error {
   readonly code: string;
 
   constructor(nodeName: string, cause: Error | undefined) {
-    const code = codeOf(cause) ?? 'CONNECTION_CLOSED';
+    const code = codeOf(cause) ?? (cause ? cause.name : undefined) ?? 'CONNECTION_CLOSED';
     const detail = cause?.message || 'the client is closed';
     super(`${nodeName} is unavailable: ${detail}`, cause === undefined ? undefined : { cause });
     this.name = 'RedisNodeUnavailableError';

@@ -1,7 +1,9 @@
 import {
   type AcquireReply,
+  type InLineReply,
   InvalidArgumentError,
   type KeyState,
+  type LinePlace,
   type LockNode,
   type ReleaseListener,
   validateKeys,
@@ -10,7 +12,7 @@ import { closeWithin } from './bounded-close.js';
 import { ChannelListeners } from './channel-listeners.js';
 import { runWithDeadline } from './deadline.js';
 import { describeCrossSlotKeys } from './hash-slot.js';
-import { lockCommands } from './lock-commands.js';
+import { lockCommands, type ScriptRunner } from './lock-commands.js';
 import { preloadedScripts } from './lock-scripts.js';
 import { nodeClosedError, RedisNodeUnavailableError } from './node-errors.js';
 import { withKeyPrefix } from './node-name.js';
@@ -27,6 +29,7 @@ import {
 import { evalScript, type RedisScript, type ScriptEvaluator } from './redis-script.js';
 import { releaseChannel } from './release-channel.js';
 import { ScriptPreloader } from './script-preloader.js';
+import { acquireInLineCommand, lineKeysOf } from './waiting-line-script.js';
 
 /**
  * The Redis {@link LockNode}, written once for every client: each client
@@ -127,6 +130,32 @@ export class RedisLockNode implements LockNode {
     return this.#commands.acquire(keys, value, ttlMs, signal);
   }
 
+  /**
+   * The waiting-line capability (`LockNode.acquireInLine`, see
+   * waiting-line-script.ts). On a cluster where a key's line would be in
+   * another slot (a `keyPrefix` before an untagged key), plain `acquire`.
+   */
+  acquireInLine(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    place: LinePlace,
+    signal?: AbortSignal,
+  ): Promise<InLineReply> {
+    if (this.#port.isCluster) {
+      const prefix = this.#port.keyPrefix + this.#options.keyPrefix;
+      const lined = keys.flatMap((key) => [key, lineKeysOf(key).line]);
+      if (describeCrossSlotKeys(lined.map((key) => prefix + key)) !== undefined) {
+        return this.#commands
+          .acquire(keys, value, ttlMs, signal)
+          .then((reply) => (reply.acquired ? reply : { ...reply, ahead: 0 }));
+      }
+    }
+    const run: ScriptRunner = (script, scriptKeys, args, runSignal) =>
+      this.#run(script, scriptKeys, args, runSignal);
+    return acquireInLineCommand(run, keys, value, ttlMs, place, signal);
+  }
+
   extend(
     keys: readonly string[],
     value: string,
@@ -174,8 +203,10 @@ export class RedisLockNode implements LockNode {
     subscriber?.close();
     const { ownedClient } = this.#options;
     if (!ownedClient) return;
-    // Not connected: a graceful quit would wait in the offline queue.
-    if (port.state.status !== 'ready') return port.disconnect();
+    // Known down or closed: a graceful quit would only wait in the offline
+    // queue. Still connecting: let it finish, so no socket opens after close.
+    const { status } = port.state;
+    if (status === 'down' || status === 'closed') return port.disconnect();
     await closeWithin(
       ownedClient.closeTimeoutMs,
       () => port.quit(),
@@ -247,6 +278,7 @@ export class RedisLockNode implements LockNode {
       if (problem !== undefined) throw new InvalidArgumentError(problem);
     }
     if (this.#closing) return Promise.reject(nodeClosedError(this.name));
+    if (signal?.aborted) return Promise.reject(signal.reason);
     const state = port.state;
     // Known down: fail now with the cause rather than queue for a timeout.
     if (state.status === 'down' || state.status === 'closed') {
