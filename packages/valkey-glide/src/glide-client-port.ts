@@ -78,7 +78,9 @@ export function valkeyGlidePort(input: ValkeyGlideClient): RedisClientPort {
     (tracker) => source.onSettled(() => tracker.set(stateOf(source, source.client))),
   );
   const isCluster = source.isCluster;
-  const send = async (command: string[], routingKey: string | undefined) => {
+  // GLIDE's close() rejects every call still in flight; a graceful quit waits for them first.
+  const inFlight = new Set<Promise<unknown>>();
+  const call = async (command: string[], routingKey: string | undefined) => {
     const client = source.client ?? (await source.created());
     try {
       if (isCluster && routingKey !== undefined) {
@@ -90,6 +92,13 @@ export function valkeyGlidePort(input: ValkeyGlideClient): RedisClientPort {
     } catch (error) {
       throw asRedisError(error);
     }
+  };
+  const send = (command: string[], routingKey: string | undefined) => {
+    const sent = call(command, routingKey);
+    inFlight.add(sent);
+    const forget = () => inFlight.delete(sent);
+    sent.then(forget, forget);
+    return sent;
   };
   const script = (verb: string, body: string, keys: readonly string[], args: readonly string[]) =>
     send([verb, body, String(keys.length), ...keys, ...args], keys[0]);
@@ -105,6 +114,8 @@ export function valkeyGlidePort(input: ValkeyGlideClient): RedisClientPort {
     eval: (body, keys, args) => script('EVAL', body, keys, args),
     connect: () => source.start(),
     async quit() {
+      // Bounded by the node's closeTimeoutMs; then disconnect() drops what is left.
+      await Promise.allSettled([...inFlight]);
       source.close();
     },
     disconnect: () => source.close(),
