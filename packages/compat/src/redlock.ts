@@ -24,6 +24,11 @@ const DURATION_MESSAGE = 'Duration must be an integer value in milliseconds.';
 /** The routine `using` runs; `signal` aborts (with `signal.error` set) if the lock is lost. */
 export type RedlockRoutine<T> = (signal: RedlockAbortSignal) => Promise<T>;
 
+/** node-redlock's types ask for an array; plain JavaScript callers sometimes pass one string. */
+function keyCountOf(resources: string | readonly string[]): number {
+  return typeof resources === 'string' ? 1 : resources.length;
+}
+
 function assertDuration(duration: number): void {
   if (!Number.isInteger(duration)) throw new InvalidArgumentError(DURATION_MESSAGE);
 }
@@ -58,7 +63,7 @@ export default class Redlock extends EventEmitter {
 
   constructor(
     clients: Iterable<Client>,
-    settings: Partial<Settings & Pick<CompatSettings, 'nodeTimeoutMs'>> = {},
+    settings: Partial<CompatSettings> = {},
     scripts?: {
       readonly acquireScript?: string | ((script: string) => string);
       readonly extendScript?: string | ((script: string) => string);
@@ -217,7 +222,7 @@ export default class Redlock extends EventEmitter {
               const attempts = lost instanceof LockLostError ? lost.attempts : [];
               return new ExecutionError(
                 NO_QUORUM_MESSAGE,
-                this.#statsOf(attempts, resources.length),
+                this.#statsOf(attempts, keyCountOf(resources)),
                 {
                   cause: lost,
                   code: 'EXTEND_FAILED',
@@ -281,7 +286,7 @@ export default class Redlock extends EventEmitter {
 
   #acquireError(error: unknown, resources: string | string[], settings: CompatSettings): unknown {
     if (!(error instanceof LockAcquireError)) return error;
-    const keyCount = typeof resources === 'string' ? 1 : resources.length;
+    const keyCount = keyCountOf(resources);
     const attempts = settings.retryCount === -1 ? [] : this.#statsOf(error.attempts, keyCount);
     return new ExecutionError(NO_QUORUM_MESSAGE, attempts, { cause: error });
   }
