@@ -8,6 +8,7 @@ import { failureGroup } from './groups/failure.js';
 import { fencingGroup } from './groups/fencing.js';
 import type { Group } from './groups/group.js';
 import { inspectGroup } from './groups/inspect.js';
+import { lineGroup } from './groups/line.js';
 import { redlockGroup } from './groups/redlock-cluster.js';
 import { releaseGroup } from './groups/release.js';
 import { resourcesGroup } from './groups/resources.js';
@@ -36,6 +37,7 @@ const groups: Record<ConformanceGroup, Group> = {
   watch: watchGroup,
   fencing: fencingGroup,
   restart: restartGroup,
+  line: lineGroup,
   redlock: redlockGroup,
 };
 

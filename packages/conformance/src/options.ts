@@ -32,6 +32,8 @@ export type ConformanceGroup =
   | 'fencing'
   /** The optional restart detection (`serverRun`); skipped when absent. */
   | 'restart'
+  /** The optional waiting line (`acquireInLine`); skipped when absent. */
+  | 'line'
   /** A `Redlock` of 3 and of 5 nodes: mutual exclusion and the lock API. */
   | 'redlock';
 
@@ -50,6 +52,7 @@ export const conformanceGroups: readonly ConformanceGroup[] = [
   'watch',
   'fencing',
   'restart',
+  'line',
   'redlock',
 ];
 

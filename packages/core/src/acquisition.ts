@@ -7,7 +7,7 @@ import type { AttemptReport } from './reports.js';
 import { retryDelayMs } from './retry.js';
 import { MAX_TIMER_MS, type RetryPlan } from './validate.js';
 import { lineKeyOf, type WaitLine, type WaitLines } from './wait-line.js';
-import { entryTtlFor } from './waiting-line.js';
+import { AheadCount, entryTtlFor, leaveLinesAfterWin, refreshDelayMs } from './waiting-line.js';
 
 /**
  * Optional observers of the acquisition loop, called synchronously at each
@@ -62,6 +62,7 @@ export class Acquisition {
     const place = quorum.waitingLine
       ? { score: runtime.epochNow(), entryTtlMs: entryTtlFor(plan, quorum.nodeTimeoutMs) }
       : undefined;
+    const ahead = place ? new AheadCount() : undefined;
     // Joined before the first attempt, so a release of this process during that
     // attempt counts as a wake-up for the retry.
     const line: WaitLine = this.#lines.join(lineKeyOf(keys), keys);
@@ -80,10 +81,15 @@ export class Acquisition {
           signal,
           onLateAcquired: fate.onLateAcquired,
           place,
+          onAhead: ahead?.heard,
         });
         const refusal = refusalIn(verdict.report);
         if (refusal) throw this.#refused(refusal, keys, value, verdict, fate);
-        if (verdict.succeeded) return fate.won(verdict, attempts, this.#hooks);
+        if (verdict.succeeded) {
+          if (place)
+            leaveLinesAfterWin(quorum.nodes, verdict.report.outcomes, keys, value, ttlMs, place);
+          return fate.won(verdict, attempts, this.#hooks);
+        }
         attempts.push(verdict.report);
         this.#hooks.onAttemptFailed?.(keys, attempt, verdict.report);
         // The releases are sent now, on every suspect node, after that node's acquire.
@@ -104,12 +110,16 @@ export class Acquisition {
             now >= deadline ? plan.waitTimeoutMs : undefined,
           );
         }
+        // Behind others in the waiting line: only the refresh of our place is due.
+        const skip = ahead?.take() ?? 0;
         const delayMs = boundedDelay(
-          retryDelayMs(plan, verdict.report.outcomes, runtime),
+          skip > 0 && place
+            ? refreshDelayMs(place)
+            : retryDelayMs(plan, verdict.report.outcomes, runtime),
           deadline - now,
         );
         this.#hooks.onWait?.(keys, delayMs);
-        await line.wait(ticket, delayMs, sequenceBefore, signal);
+        await line.wait(ticket, delayMs, sequenceBefore, signal, skip);
       }
     } catch (error) {
       fate.gaveUp();

@@ -140,6 +140,8 @@ export class Quorum {
       readonly onLateAcquired?: (node: LockNode) => void;
       /** Our place in the waiting lines (with `waitingLine`); nodes without them get `acquire`. */
       readonly place?: LinePlace | undefined;
+      /** Hears each node's count of places ahead of ours (with `place`). */
+      readonly onAhead?: ((ahead: number) => void) | undefined;
     } = {},
   ): Promise<RoundVerdict> {
     const { signal, onLateAcquired } = options;
@@ -157,7 +159,7 @@ export class Quorum {
       const round = await this.#run({
         nodes: this.nodes,
         call: (node, nodeSignal) =>
-          acquireOnNode(node, keys, value, ttlMs, options.place, nodeSignal),
+          acquireOnNode(node, keys, value, ttlMs, options.place, nodeSignal, options.onAhead),
         classify: classifyAcquire,
         successStatus: 'acquired',
         isDecided,

@@ -64,18 +64,34 @@ export class WaitLine {
    * runs from the call, not from when listening started (subscribing may
    * take up to the node timeout, which must not stretch `waitTimeoutMs`);
    * a release of this process wakes the waiter even before that.
+   * `skipReleases`: releases to sleep through (waiting-line places ahead of
+   * ours, `AheadCount`); the timer still ends the wait.
    */
   wait(
     ticket: number,
     delayMs: number,
     sequenceBefore: number,
     signal: AbortSignal | undefined,
+    skipReleases = 0,
   ): Promise<void> {
-    if (this.sequence > sequenceBefore || delayMs <= 0) return Promise.resolve();
+    // Releases seen since the attempt began count toward those to sleep through.
+    const missed = this.sequence - sequenceBefore;
+    if (missed > skipReleases || delayMs <= 0) return Promise.resolve();
     if (signal?.aborted) return Promise.reject(signal.reason);
     void this.ready;
+    let skip = skipReleases - missed;
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { ticket, wake: () => finish(resolve) };
+      const waiter: Waiter = {
+        ticket,
+        wake: () => {
+          if (skip > 0) {
+            skip--;
+            return false;
+          }
+          finish(resolve);
+          return true;
+        },
+      };
       const finish = (settle: () => void): void => {
         this.runtime.clearTimer(timer);
         signal?.removeEventListener('abort', onAbort);
@@ -99,7 +115,9 @@ export class WaitLine {
       this.remember(value);
     }
     this.sequence++;
-    this.waiters.shift()?.wake();
+    // The head leaves the line when it wakes (finish); one that sleeps through
+    // this release (waiting-line places ahead of it) stays in front.
+    this.waiters[0]?.wake();
   }
 
   private enqueue(waiter: Waiter): void {
@@ -185,7 +203,8 @@ export class WaitLine {
 
 interface Waiter {
   readonly ticket: number;
-  readonly wake: () => void;
+  /** False when the waiter sleeps through this release. */
+  readonly wake: () => boolean;
 }
 
 const MAX_TRACKED_VALUES = 64;

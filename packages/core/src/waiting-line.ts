@@ -31,7 +31,9 @@ export interface LinePlace {
   readonly score: number;
   /**
    * How long (ms) the place stays without being refreshed. `0`: take no
-   * place, only respect the line (a single attempt that will not come back).
+   * place and drop ours if there is one, only respect the line (a single
+   * attempt that will not come back, or a winner leaving the lines of the
+   * nodes that did not grant it).
    */
   readonly entryTtlMs: number;
 }
@@ -67,6 +69,15 @@ export function entryTtlFor(
   return Math.min(MAX_ENTRY_TTL_MS, Math.ceil(2 * gapMs));
 }
 
+/**
+ * How long a waiter with others ahead of it may sleep: a quarter of its
+ * place's TTL, so three refreshes may go missing before the place lapses.
+ * It still wakes when enough releases passed to make it first.
+ */
+export function refreshDelayMs(place: LinePlace): number {
+  return place.entryTtlMs / 4;
+}
+
 /** One attempt on one node: in line when the node can, as a plain acquire when it cannot. */
 export function acquireOnNode(
   node: LockNode,
@@ -75,11 +86,67 @@ export function acquireOnNode(
   ttlMs: number,
   place: LinePlace | undefined,
   signal: AbortSignal,
+  onAhead?: (ahead: number) => void,
 ): Promise<AcquireReply> {
   if (place !== undefined && node.acquireInLine !== undefined) {
-    return node.acquireInLine(keys, value, ttlMs, place, signal);
+    const asked = node.acquireInLine(keys, value, ttlMs, place, signal);
+    if (onAhead === undefined) return asked;
+    return asked.then((reply) => {
+      if (reply?.acquired === false && Number.isInteger(reply.ahead)) onAhead(reply.ahead);
+      return reply;
+    });
   }
   return node.acquire(keys, value, ttlMs, signal);
+}
+
+/**
+ * After winning with a place: the nodes that did not grant (the keys were
+ * still held there when our attempt arrived) still have our place, which
+ * would rank first in their lines and refuse every other waiter there until
+ * it lapses. Leave those lines (a call with `entryTtlMs` 0; should it grant,
+ * the key is ours anyway and our release removes it). Sent, not awaited.
+ */
+export function leaveLinesAfterWin(
+  nodes: readonly LockNode[],
+  outcomes: readonly { readonly status: string }[],
+  keys: readonly string[],
+  value: string,
+  ttlMs: number,
+  place: LinePlace,
+): void {
+  const leaving: LinePlace = { score: place.score, entryTtlMs: 0 };
+  nodes.forEach((node, index) => {
+    if (outcomes[index]?.status === 'acquired' || node.acquireInLine === undefined) return;
+    try {
+      node.acquireInLine(keys, value, ttlMs, leaving).catch(ignore);
+    } catch {
+      // A node that throws synchronously keeps our place until it lapses.
+    }
+  });
+}
+
+function ignore(): void {}
+
+/**
+ * How many releases a refused waiter may sleep through before it can be
+ * first: one less than the fewest places ahead that any node reported, so a
+ * wrong count (a place ahead that lapsed, a node that missed ours) costs one
+ * extra attempt rather than a missed turn; its own timer still refreshes its
+ * place. Only the first two in line wake on a release, not every waiter.
+ */
+export class AheadCount {
+  #fewest = Number.POSITIVE_INFINITY;
+
+  readonly heard = (ahead: number): void => {
+    if (ahead < this.#fewest) this.#fewest = ahead;
+  };
+
+  /** The releases to skip, and a fresh count for the next attempt. */
+  take(): number {
+    const fewest = this.#fewest;
+    this.#fewest = Number.POSITIVE_INFINITY;
+    return Number.isFinite(fewest) ? Math.max(0, fewest - 1) : 0;
+  }
 }
 
 /** Check a place before a node is touched (for adapters). */

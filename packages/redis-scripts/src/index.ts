@@ -80,3 +80,4 @@ export {
   type WaitUntilReadyOptions,
   waitUntilReady,
 } from './wait-until-ready.js';
+export { acquireInLineScript, lineKeysOf } from './waiting-line-script.js';

@@ -19,7 +19,8 @@ import { defineRedisScript } from './redis-script.js';
  * before ours (lower score, or the same score and a smaller value: the order
  * Redis keeps equal scores in); then our places go. Otherwise no key
  * changes; with an entry TTL above 0 our place is added or refreshed in
- * every line (and the lines live as long as their newest place).
+ * every line (and the lines live as long as their newest place), with 0 it
+ * is removed (the caller leaves the line).
  *
  * Reply: `{1}` when acquired; otherwise `{0, pttl, ahead}` with `pttl` the
  * longest TTL among keys held by others (-1 when they are free but it is not
@@ -67,12 +68,15 @@ if longest == nil and ahead == 0 then
   end
   return {1}
 end
-if entryTtl > 0 then
-  for i = 1, n do
+for i = 1, n do
+  if entryTtl > 0 then
     redis.call('ZADD', KEYS[n + i], ARGV[3], value)
     redis.call('ZADD', KEYS[2 * n + i], now + entryTtl, value)
     redis.call('PEXPIRE', KEYS[n + i], entryTtl)
     redis.call('PEXPIRE', KEYS[2 * n + i], entryTtl)
+  else
+    redis.call('ZREM', KEYS[n + i], value)
+    redis.call('ZREM', KEYS[2 * n + i], value)
   end
 end
 return {0, longest or -1, ahead}
