@@ -5,8 +5,12 @@ import type { Group } from './group.js';
 
 type FencedNode = LockNode & Required<Pick<LockNode, 'acquireFenced' | 'raiseFence'>>;
 
-/** A fence far above any clock floor, so a counter raised to it is told from the floor. */
-const FAR_AHEAD = 10n ** 18n;
+/**
+ * A fence far above any clock floor (µs since the epoch, about 1.8e15 today), so a
+ * counter raised to it is told from the floor; below 2^53, which a Redis Lua
+ * script holds exactly.
+ */
+const FAR_AHEAD = 2n ** 52n;
 
 /** A node on `store` with both fencing methods, or a skipped test. */
 async function fencedNode(h: Harness, context: TestContext, store = 0): Promise<FencedNode> {
