@@ -32,22 +32,11 @@ export function iovalkeyBinding(
 
 /**
  * Creates a `Redlock` over iovalkey clients, or over servers it connects to
- * itself: `redis://` / `rediss://` / `redis+unix://` URLs, or
- * `{ host, port, db, username, password, tls }` objects.
- *
- * ```ts
- * const redlock = createRedlock(['redis://10.0.0.1:6379', 'redis://10.0.0.2:6379', 'redis://10.0.0.3:6379']);
- * await redlock.using('orders:42', 5000, async (signal) => { ... });
- * await redlock.close(); // closes the three clients it created
- * ```
- *
- * With no argument it connects to `redis://127.0.0.1:6379/0`. Clients it
- * creates start connecting at once (see `ownedClientDefaults`) and load the
- * lock scripts when connected; with a short `nodeTimeoutMs`,
- * `await waitUntilReady(redlock)` before the first lock. `redlock.close()`
- * (and `await using`) closes them, each within `closeTimeoutMs`; clients you
- * pass in stay open. Bad arguments throw an `InvalidArgumentError` before
- * any connection is opened, and never repeat a password.
+ * itself (`redis://`, `rediss://`, `redis+unix://` URLs or `{ host, port,
+ * db, username, password, tls }` objects), exactly as `createRedlock` of
+ * `@redlock/ioredis` does: the clients it creates are closed by
+ * `redlock.close()` within `closeTimeoutMs`, yours never are, and bad
+ * arguments throw an `InvalidArgumentError` before anything connects.
  */
 export const createRedlock: (
   servers?: RedisServerEntry<IovalkeyClient> | readonly RedisServerEntry<IovalkeyClient>[],
