@@ -29,6 +29,9 @@ class Probe {
   current: AcquisitionRecord | undefined;
   readonly records: AcquisitionRecord[] = [];
   releaseNotifications = 0;
+  /** When the last release notification arrived, on the clock the worker sets. */
+  lastNotificationAt = Number.NEGATIVE_INFINITY;
+  clock: () => number = () => performance.now();
 
   begin(nodeCount: number): AcquisitionRecord {
     const record: AcquisitionRecord = {
@@ -61,26 +64,36 @@ export type { Probe };
 export function instrumentNode(node: LockNode, index: number): LockNode {
   const active = probe;
   if (active === undefined) return node;
+  /** Counts one acquire request of the current acquisition, and its vote once answered. */
+  const counted = async <Reply extends { readonly acquired: boolean }>(
+    request: () => Promise<Reply>,
+  ): Promise<Reply> => {
+    const record = active.current;
+    const round = record === undefined ? -1 : record.sent[index]!++;
+    const reply = await request();
+    if (record !== undefined && reply.acquired) {
+      while (record.granted.length <= round) record.granted.push(0);
+      record.granted[round]!++;
+    }
+    return reply;
+  };
   const wrapped: LockNode = {
     name: node.name,
-    async acquire(keys, value, ttlMs, signal) {
-      const record = active.current;
-      const round = record === undefined ? -1 : record.sent[index]!++;
-      const reply = await node.acquire(keys, value, ttlMs, signal);
-      if (record !== undefined && reply.acquired) {
-        while (record.granted.length <= round) record.granted.push(0);
-        record.granted[round]!++;
-      }
-      return reply;
-    },
+    acquire: (keys, value, ttlMs, signal) =>
+      counted(() => node.acquire(keys, value, ttlMs, signal)),
     extend: (keys, value, ttlMs, signal) => node.extend(keys, value, ttlMs, signal),
     release: (keys, value, signal) => node.release(keys, value, signal),
   };
+  if (node.acquireInLine) {
+    wrapped.acquireInLine = (keys, value, ttlMs, place, signal) =>
+      counted(() => node.acquireInLine!(keys, value, ttlMs, place, signal));
+  }
   if (node.inspect) wrapped.inspect = (keys) => node.inspect!(keys);
   if (node.watch) {
     wrapped.watch = (keys, onRelease) =>
       node.watch!(keys, (releasedValue) => {
         active.releaseNotifications++;
+        active.lastNotificationAt = active.clock();
         onRelease(releasedValue);
       });
   }

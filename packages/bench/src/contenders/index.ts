@@ -1,8 +1,8 @@
 import type { Contender } from '../contender.js';
 import { nodeRedlock } from './node-redlock.js';
 import { oursCompat } from './ours-compat.js';
-import { oursIoredis } from './ours-ioredis.js';
-import { oursNodeRedis } from './ours-node-redis.js';
+import { oursIoredis, oursIoredisLine } from './ours-ioredis.js';
+import { oursNodeRedis, oursNodeRedisLine } from './ours-node-redis.js';
 import { rawFloor } from './raw-floor.js';
 import { redisSemaphore } from './redis-semaphore.js';
 import { redlockUniversal } from './redlock-universal.js';
@@ -12,6 +12,8 @@ import { sesameRedlock } from './sesame-redlock.js';
 export const contenders: readonly Contender[] = [
   oursIoredis,
   oursNodeRedis,
+  oursIoredisLine,
+  oursNodeRedisLine,
   oursCompat,
   nodeRedlock,
   sesameRedlock,

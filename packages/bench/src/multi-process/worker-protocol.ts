@@ -57,6 +57,8 @@ export interface WorkerResult {
   readonly failedRoundsByVotes: number[];
   /** Ours only: release notifications (watch callbacks) received. */
   readonly releaseNotifications: number;
+  /** Ours: ms from the last release notification received to holding, per acquisition that got one. */
+  readonly wakeToHeld: number[];
   readonly acquireErrors: number;
   readonly releaseErrors: number;
   readonly lastError?: string;

@@ -20,8 +20,8 @@ import type {
 } from './worker-protocol.js';
 
 export async function runWorker(): Promise<void> {
-  // A parent that dies leaves no reason to live: exit instead of becoming an orphan.
-  process.once('disconnect', () => process.exit(1));
+  // Disconnected: the parent has the result, or died; either way this process is done.
+  process.once('disconnect', () => process.exit(0));
   const probe = installProbe();
   const open = await nextMessage<OpenMessage>('open');
   const contender = contenders.find((candidate) => candidate.id === open.contenderId);
@@ -37,9 +37,10 @@ export async function runWorker(): Promise<void> {
   const go = await nextMessage<GoMessage>('go');
   const result = await measure(session, open, go, probe);
   await send({ type: 'result', result });
-  // The connections are dropped with the process: an acquisition cut off at the end may
-  // still be retrying, and closing politely would wait for it. The parent flushes the servers.
-  process.exit(0);
+  // The parent disconnects once it has every result, and this process exits then (an exit
+  // here could reach the parent before the result does). The connections are dropped with
+  // the process: an acquisition cut off at the end may still be retrying, and closing
+  // politely would wait for it. The parent flushes the servers.
 }
 
 async function measure(
@@ -50,6 +51,8 @@ async function measure(
 ): Promise<WorkerResult> {
   const base = BigInt(go.baseNs);
   const nowMs = (): number => Number(process.hrtime.bigint() - base) / 1e6;
+  probe.clock = nowMs;
+  const wakeToHeld: number[] = [];
   const windowStart = go.startMs + go.warmupMs;
   const windowEnd = windowStart + go.windowMs;
   const random = mulberry32(open.seed);
@@ -93,6 +96,9 @@ async function measure(
       sections.push(key, heldAt, nowMs());
       if (heldAt >= windowStart) {
         waits.push(heldAt - startedAt);
+        // Ours: from the last release notification this process received to holding.
+        if (probe.lastNotificationAt > startedAt)
+          wakeToHeld.push(heldAt - probe.lastNotificationAt);
         counted.push(record);
         if (heldAt <= windowEnd) turns++;
       }
@@ -122,6 +128,7 @@ async function measure(
     turns,
     ...countAttempts(counted),
     releaseNotifications: probe.releaseNotifications,
+    wakeToHeld,
     acquireErrors,
     releaseErrors,
     ...(lastError === undefined ? {} : { lastError }),

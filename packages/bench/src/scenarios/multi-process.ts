@@ -37,12 +37,14 @@ const COLUMNS: readonly MetricColumn[] = [
   { key: 'splitRoundsPerSection', header: 'split rounds/section', digits: 2 },
   { key: 'noVoteRoundsPerSection', header: '0-vote rounds/section', digits: 2 },
   { key: 'wakeupsPerSection', header: 'notifications/section', digits: 1 },
+  { key: 'wakeToHeldP50Ms', header: 'notified->held p50 ms', digits: 2 },
   { key: 'sections', header: 'sections', digits: 0 },
 ];
 
 interface Tally {
   readonly wait: LatencyRecorder;
   readonly gaps: LatencyRecorder;
+  readonly wakeToHeld: LatencyRecorder;
   readonly turns: number[];
   measuredMs: number;
   attempts: number;
@@ -148,6 +150,7 @@ function newTally(processes: number): Tally {
   return {
     wait: new LatencyRecorder(),
     gaps: new LatencyRecorder(),
+    wakeToHeld: new LatencyRecorder(),
     turns: new Array<number>(processes).fill(0),
     measuredMs: 0,
     attempts: 0,
@@ -175,6 +178,7 @@ function addRound(
   results.forEach((result, index) => {
     tally.turns[index]! += result.turns;
     for (const wait of result.waits) tally.wait.record(wait);
+    for (const delay of result.wakeToHeld) tally.wakeToHeld.record(delay);
     for (const wait of result.unfinishedWaits) tally.wait.record(wait);
     tally.unfinished += result.unfinishedWaits.length;
     tally.attempts += result.attempts;
@@ -191,14 +195,15 @@ function addRound(
 
 function metricsOf(tally: Tally): Record<string, number> {
   const sections = tally.turns.reduce((sum, turns) => sum + turns, 0);
-  if (sections === 0) return { violations: tally.overlaps };
+  if (tally.measuredMs === 0) return { violations: tally.overlaps };
   const measuredSections = tally.wait.count - tally.unfinished;
   const metrics: Record<string, number> = {
     sectionsPerSec: sections / (tally.measuredMs / 1000),
     waitP50Ms: tally.wait.percentile(50),
     waitP99Ms: tally.wait.percentile(99),
     waitMaxMs: tally.wait.percentile(100),
-    fairness: Math.min(...tally.turns) / Math.max(...tally.turns),
+    // No turn at all in the window (a lock that stalls for its TTL): 0, not "all equal".
+    fairness: sections === 0 ? 0 : Math.min(...tally.turns) / Math.max(...tally.turns),
     violations: tally.overlaps,
     gapP50Ms: tally.gaps.percentile(50),
     gapP99Ms: tally.gaps.percentile(99),
@@ -213,6 +218,7 @@ function metricsOf(tally: Tally): Record<string, number> {
     metrics.splitRoundsPerSection = split / measuredSections;
     metrics.noVoteRoundsPerSection = tally.failedRoundsByVotes[0]! / measuredSections;
     metrics.wakeupsPerSection = tally.notifications / measuredSections;
+    metrics.wakeToHeldP50Ms = tally.wakeToHeld.percentile(50);
   }
   return metrics;
 }
