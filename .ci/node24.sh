@@ -7,22 +7,24 @@
 #
 #   bash .ci/node24.sh                 # every vitest project
 #   NODE24_DIR=/tmp/n24 bash .ci/node24.sh --project doc-snippets
+#   NODE_MAJOR=22 bash .ci/node24.sh   # another major the same way
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-NODE24_DIR="${NODE24_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/redlock-node24}"
+NODE_MAJOR="${NODE_MAJOR:-24}"
+NODE24_DIR="${NODE24_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/redlock-node${NODE_MAJOR}}"
 case "$(uname -m)" in
   x86_64) arch=x64 ;;
   aarch64 | arm64) arch=arm64 ;;
-  *) echo "node24.sh: no Node 24 package for $(uname -m)" >&2; exit 1 ;;
+  *) echo "node24.sh: no Node $NODE_MAJOR package for $(uname -m)" >&2; exit 1 ;;
 esac
 platform="$(uname -s | tr '[:upper:]' '[:lower:]')"
 package="node-${platform}-${arch}"
 node24="$NODE24_DIR/node_modules/$package/bin/node"
 
-if ! "$node24" --version 2>/dev/null | grep -q '^v24\.'; then
+if ! "$node24" --version 2>/dev/null | grep -q "^v${NODE_MAJOR}\."; then
   mkdir -p "$NODE24_DIR"
-  npm install --prefix "$NODE24_DIR" --no-save --no-audit --no-fund "$package@24" >/dev/null
+  npm install --prefix "$NODE24_DIR" --no-save --no-audit --no-fund "$package@$NODE_MAJOR" >/dev/null
 fi
 echo "node24.sh: $("$node24" --version) from $node24"
 
