@@ -72,11 +72,11 @@ export function observedNode(
       );
     },
     release(keys, value, signal) {
-      return observe('release', value, node.release(keys, value, signal), (deleted: number) =>
-        deleted === keys.length
-          ? { for: true }
-          : { for: false, error: appliedTo(deleted, keys.length) },
-      );
+      // A release that finds fewer keys than asked is no refusal: the lock
+      // expired, or @redlock/core is cleaning up after a late acquire reply
+      // (it releases again once that reply lands). Only failures are votes
+      // against here; the release's own stats come from core's report.
+      return observe('release', value, node.release(keys, value, signal), () => ({ for: true }));
     },
   };
 }
