@@ -2,10 +2,12 @@ import { InvalidArgumentError, LockAcquireError, RedlockError } from './errors.j
 import { Lock } from './lock.js';
 import type { LockNode } from './lock-node.js';
 import { acquireAbortedMessage, acquireFailedMessage, type RoundRules } from './messages.js';
-import type { Quorum, RoundVerdict } from './quorum.js';
+import type { Quorum } from './quorum.js';
 import type { AttemptReport } from './reports.js';
 import { retryDelayMs } from './retry.js';
-import { MAX_TIMER_MS, type RetryPlan } from './validate.js';
+import type { RetryPlan } from './settings.js';
+import { MAX_TIMER_MS } from './validate.js';
+import type { RoundVerdict } from './verdict.js';
 import { lineKeyOf, type WaitLine, type WaitLines } from './wait-line.js';
 import { AheadCount, entryTtlFor, leaveLinesAfterWin, refreshDelayMs } from './waiting-line.js';
 

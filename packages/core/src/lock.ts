@@ -1,9 +1,10 @@
 import { extendTraced, releaseTraced, traceExtend, traceRelease } from './diagnostics.js';
 import { LockLostError } from './errors.js';
 import { extendFailedMessage, formatMs } from './messages.js';
-import type { Quorum, Validity } from './quorum.js';
+import type { Quorum } from './quorum.js';
 import type { AttemptReport, ReleaseReport } from './reports.js';
 import { validateTtl } from './validate.js';
+import type { Validity } from './verdict.js';
 
 type LockState = 'held' | 'released' | 'lost';
 

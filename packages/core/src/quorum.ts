@@ -12,41 +12,14 @@ import type { AttemptReport, NodeOutcome, ReleaseReport } from './reports.js';
 import { RestartGuard, type Restarting } from './restart-guard.js';
 import { type RoundResult, type RoundSpec, runRound, type Tally } from './round.js';
 import type { RedlockRuntime } from './runtime.js';
+import {
+  type AcquireDecision,
+  contentionDecided,
+  quorumDecided,
+  type RoundVerdict,
+  type Validity,
+} from './verdict.js';
 import { acquireOnNode, type LinePlace } from './waiting-line.js';
-
-/**
- * When a lock's validity ends, on both clocks. Both come from one instant
- * (the start of the round that set it), so `expiration` never drifts from
- * the monotonic end however late the caller reads the round's result.
- */
-export interface Validity {
-  /** Monotonic end of validity, on the runtime's `now()` clock. */
-  readonly validUntil: number;
-  /** The same end in epoch ms (`lock.expiration`). */
-  readonly expiration: number;
-}
-
-/**
- * The outcome of one acquisition or extension round: whether it won, what
- * each node did, and the validity it gives, computed once as
- * `start + ttl - drift`.
- */
-export interface RoundVerdict {
-  readonly succeeded: boolean;
-  /**
-   * The holds alone put quorum out of reach: another owner has the lock.
-   * (`false` when failing or slow nodes decided the round.)
-   */
-  readonly contention: boolean;
-  readonly report: AttemptReport;
-  readonly validity: Validity;
-  /** With `fencing`: the lock's token, written back on a quorum. */
-  readonly fencingToken?: bigint | undefined;
-  /** The rules the round applied, for its description. */
-  readonly rules: RoundRules;
-  /** The one-line explanation of the round (for a failed one). */
-  describe(): string;
-}
 
 /** The settings of a {@link Quorum}, already validated. */
 export interface QuorumSettings {
@@ -67,18 +40,6 @@ export interface QuorumSettings {
 export interface ReleaseObserver {
   released(keys: readonly string[], value: string): void;
 }
-
-/** How an acquisition round may stop before every node answered. */
-export type AcquireDecision =
-  /** As soon as quorum is reached or out of reach (fastest; the default). */
-  | 'quorum'
-  /**
-   * Also tell contention from failure: stop early only once quorum is
-   * reached, or the holds alone rule it out, or failures rule it out even
-   * if every node still out said "held". Otherwise wait for the rest
-   * (within the per-node timeout). Used by `tryAcquire`.
-   */
-  | 'contention';
 
 /**
  * The rounds of the Redlock algorithm over a fixed set of nodes: acquire,
@@ -354,20 +315,6 @@ export class Quorum {
     };
   }
 
-  /** Quorum reached, or so many failures that it is out of reach. */
-  readonly #quorumDecided = (tally: Tally): boolean =>
-    tally.successes >= this.quorum || tally.failures > tally.nodeCount - this.quorum;
-
-  /**
-   * Quorum reached; or the holds alone rule it out (contention, whatever
-   * the others say); or failures rule it out and the holds could not rule
-   * it out even if every node still out said "held" (failure, whatever the
-   * others say). Anything else depends on the nodes still out.
-   */
-  readonly #contentionDecided = (tally: Tally): boolean => {
-    const spare = tally.nodeCount - this.quorum;
-    if (tally.successes >= this.quorum || tally.held > spare) return true;
-    const outstanding = tally.nodeCount - tally.settled;
-    return tally.failures > spare && tally.held + outstanding <= spare;
-  };
+  readonly #quorumDecided = (tally: Tally): boolean => quorumDecided(tally, this.quorum);
+  readonly #contentionDecided = (tally: Tally): boolean => contentionDecided(tally, this.quorum);
 }

@@ -7,12 +7,10 @@ import type { LockNode } from './lock-node.js';
 import type { AcquireOptions, RedlockOptions, UsingOptions } from './options.js';
 import { Quorum } from './quorum.js';
 import type { RedlockRuntime } from './runtime.js';
+import { type RetryPlan, validateRedlockSettings, validateRetryPlan } from './settings.js';
 import {
-  type RetryPlan,
   validateOptionsObject,
-  validateRedlockSettings,
   validateResources,
-  validateRetryPlan,
   validateSignal,
   validateTimerMs,
   validateTtl,
