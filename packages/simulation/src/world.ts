@@ -258,7 +258,9 @@ class World implements FaultTarget {
         this.#retryBudgetMs.get(client)! +
         4 * nodeTimeoutMs +
         4 * network.maxLatencyMs +
-        10;
+        10 +
+        // A server that restarted just before the faults stopped counts once its guard passed.
+        (this.#scenario.restartGuardMs ?? 0);
       client.activity = 'liveness probe';
       const resources = ['a', 'b'];
       let lock: Lock;
