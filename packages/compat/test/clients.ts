@@ -75,3 +75,8 @@ export async function expectTtlNear(
   expect(pttl).toBeGreaterThan(ttlMs - 200);
   expect(pttl).toBeLessThanOrEqual(ttlMs);
 }
+
+/** A PING through `client` itself: it returns after every command sent before it on that connection. */
+export async function ping(client: Client): Promise<void> {
+  await (client as unknown as { ping(): Promise<unknown> }).ping();
+}

@@ -1,7 +1,7 @@
 import { useRedisServers } from '@redlock/test-utils/vitest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import Redlock, { type Client, ExecutionError, ResourceLockedError } from '../src/index.js';
-import { clientKinds, expectTtlNear, valueOn } from './clients.js';
+import { clientKinds, expectTtlNear, ping, valueOn } from './clients.js';
 
 // node-redlock's multi-instance expectations: three independent servers.
 const { servers } = useRedisServers(3);
@@ -15,6 +15,7 @@ describe.each(clientKinds)('a Redlock of three $name clients', (kind) => {
     clients = await Promise.all(servers.map((server) => kind.connect(server)));
   });
   afterEach(async () => {
+    for (const server of servers) if (server.isPaused) server.resume();
     await Promise.all(servers.map((server) => server.command('FLUSHALL')));
   });
   afterAll(async () => {
@@ -37,17 +38,24 @@ describe.each(clientKinds)('a Redlock of three $name clients', (kind) => {
     for (const server of servers) expect(await valueOn(server, '{redlock}a')).toBeNull();
   });
 
-  it('emits no error event while every server grants and releases', async () => {
-    const redlock = new Redlock(clients);
-    const events: Error[] = [];
-    redlock.on('error', (error: Error) => events.push(error));
-    for (let cycle = 0; cycle < 20; cycle++) {
-      const lock = await redlock.acquire(['{redlock}quiet'], DURATION);
-      await lock.release();
-    }
-    // Let late replies (and core's second release after them) land.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(events).toEqual([]);
+  it('reports no refusal when a late server grants and core releases it twice', async () => {
+    const redlock = new Redlock(clients, { nodeTimeoutMs: 5000 });
+    const refusals: Error[] = [];
+    redlock.on('error', (error: Error) => {
+      if (error instanceof ResourceLockedError) refusals.push(error);
+    });
+    servers[2]!.pause();
+    // Decided by the other two; the paused server gets the acquire and the release queued.
+    const lock = await redlock.acquire(['{redlock}late'], DURATION);
+    await lock.release();
+    servers[2]!.resume();
+    // Through the same connection: the first ping returns after the queued
+    // acquire and release ran; core then releases once more after the late
+    // acquire reply, which the second ping waits for.
+    await ping(clients[2]!);
+    await ping(clients[2]!);
+    expect(await valueOn(servers[2]!, '{redlock}late')).toBeNull();
+    expect(refusals).toEqual([]);
   });
 
   it('succeeds when a minority of servers refuse, leaving their value alone', async () => {
