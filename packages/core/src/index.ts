@@ -43,6 +43,7 @@ export {
   validateTtl,
 } from './validate.js';
 export {
+  entryTtlFor,
   type InLineReply,
   type LinePlace,
   MAX_ENTRY_TTL_MS,

@@ -28,6 +28,8 @@ mutual exclusion, timely signals, key TTLs and liveness.
   --clients N        client processes (default: 3 to 8 per seed)
   --broken NAME      break an assumption: ${brokenAssumptions.join(', ')}
   --fencing          clients take fencing tokens; checks that tokens grow in real-time order
+  --waiting-line     clients wait in the nodes' waiting lines (waitingLine); checks that places of
+                     dead waiters lapse and that concurrent waiters all get a turn within a bound
   --restart-guard    clients keep servers that restarted less than 2 x the longest TTL ago
                      out of every quorum (restartGuardMs)
   --kleppmann        holders read-modify-write a protected store, some pausing past their
@@ -50,6 +52,7 @@ async function main(): Promise<number> {
       fencing: { type: 'boolean', default: false },
       'restart-guard': { type: 'boolean', default: false },
       kleppmann: { type: 'boolean', default: false },
+      'waiting-line': { type: 'boolean', default: false },
       trace: { type: 'boolean', default: false },
       'no-shrink': { type: 'boolean', default: false },
       processes: { type: 'string' },
@@ -68,6 +71,7 @@ async function main(): Promise<number> {
     fencing: values.fencing,
     restartGuard: values['restart-guard'],
     staleWriters: values.kleppmann,
+    waitingLine: values['waiting-line'],
   };
   const traceLines = values.trace ? 0 : 80;
 

@@ -9,6 +9,7 @@ export function replayCommand(scenario: Scenario): string {
   parts.push(`--clients ${scenario.clients.length}`);
   if (scenario.broken !== null) parts.push(`--broken ${scenario.broken}`);
   if (scenario.fencing) parts.push('--fencing');
+  if (scenario.waitingLine) parts.push('--waiting-line');
   if ((scenario.restartGuardMs ?? 0) > 0) parts.push('--restart-guard');
   if (scenario.staleWriters) parts.push('--kleppmann');
   return parts.join(' ');

@@ -122,6 +122,12 @@ export interface Scenario {
    * refuses tokens older than the newest it accepted.
    */
   readonly staleWriters?: boolean;
+  /**
+   * Clients wait in the nodes' waiting lines (`waitingLine: true`); the
+   * liveness probe then allows for places of dead waiters to lapse, and a
+   * second probe checks that concurrent waiters all get a turn in a bound.
+   */
+  readonly waitingLine?: boolean;
 }
 
 /** What the caller may fix; everything else is drawn from the seed. */
@@ -137,6 +143,8 @@ export interface ScenarioOptions {
   readonly restartGuard?: boolean;
   /** See {@link Scenario.staleWriters}. Default false. */
   readonly staleWriters?: boolean;
+  /** See {@link Scenario.waitingLine}. Default false. */
+  readonly waitingLine?: boolean;
 }
 
 /** Servers' wall clocks are within this many ms of real time. */
@@ -226,6 +234,7 @@ export function generateScenario(seed: number, options: ScenarioOptions = {}): S
     fencing: options.fencing ?? false,
     restartGuardMs: options.restartGuard ? 2 * MAX_TTL_MS : 0,
     staleWriters: options.staleWriters ?? false,
+    waitingLine: options.waitingLine ?? false,
   };
 }
 

@@ -1,6 +1,8 @@
 import type {
   AcquireReply,
   FencedAcquireReply,
+  InLineReply,
+  LinePlace,
   LockNode,
   ReleaseListener,
   ServerRun,
@@ -85,6 +87,26 @@ export class SimulatedLink implements LockNode {
         return extended;
       },
       (extended) => (extended ? 'extended' : 'not held'),
+    );
+  }
+
+  acquireInLine(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    place: LinePlace,
+    signal?: AbortSignal,
+  ): Promise<InLineReply> {
+    return this.#request(
+      `acquireInLine ${describeKeys(keys)} ${value} ttl=${ttlMs} place=${place.score}/${place.entryTtlMs}`,
+      signal,
+      async () => {
+        const reply = await this.server.node.acquireInLine(keys, value, ttlMs, place);
+        if (reply.acquired) this.server.recordWrite(keys, value, ttlMs);
+        return reply;
+      },
+      (reply) =>
+        reply.acquired ? 'acquired' : `refused (pttl ${reply.pttl}, ${reply.ahead} ahead)`,
     );
   }
 

@@ -1,4 +1,4 @@
-import { type Lock, Redlock } from '@redlock/core';
+import { entryTtlFor, type Lock, Redlock } from '@redlock/core';
 import { DriftingClock } from './drifting-clock.js';
 import { describeFault, type FaultTarget, scheduleFaults } from './faults.js';
 import { FencedStore } from './fenced-store.js';
@@ -48,6 +48,8 @@ export interface RunOptions {
 
 /** Virtual ms after the faults stop by which every client must be done, or the run hung. */
 const HANG_LIMIT_MS = 60_000;
+/** Acquisitions of each client in the waiting-line probe. */
+const LINE_PROBE_TURNS = 3;
 
 /** Run one scenario to its end or its first violation. Same scenario, same result. */
 export function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
@@ -120,6 +122,7 @@ class World implements FaultTarget {
           runtime: client.runtime,
           fencing: scenario.fencing === true,
           restartGuardMs: scenario.restartGuardMs ?? 0,
+          waitingLine: scenario.waitingLine === true,
         },
       );
       this.#retryBudgetMs.set(client, (options.retryDelay ?? 0) + (options.retryJitter ?? 0));
@@ -227,6 +230,74 @@ class World implements FaultTarget {
     }
     this.#trace.add(() => 'faults over: liveness probe');
     await this.#probeLiveness();
+    if (this.#scenario.waitingLine && this.#violation === undefined) await this.#probeLine();
+  }
+
+  /**
+   * How long places of waiters that died or gave up during the faults may
+   * still stand first in a line: the longest entry TTL of any client, on
+   * the slowest server clock, plus one refresh wait.
+   */
+  #lapseBoundMs(): number {
+    if (!this.#scenario.waitingLine) return 0;
+    const slowestRate = Math.min(...this.#servers.map((server) => server.clock.rate));
+    let longest = 0;
+    for (const client of this.#clients) {
+      const retry = { retryDelay: this.#retryBudgetMs.get(client)!, retryJitter: 0 };
+      longest = Math.max(longest, entryTtlFor(retry, this.#scenario.nodeTimeoutMs));
+    }
+    return (1.25 * longest) / slowestRate;
+  }
+
+  /**
+   * Invariant 5 (waiting line): once faults stop, every surviving client
+   * takes resource `a` three times in a row, holding it for twice the
+   * longest retry wait and asking again right after each release. Every
+   * acquisition must succeed within one turn per other waiter (a hold, then
+   * a hand-over: the release's notification or the retry wait, and one
+   * attempt), after the places of dead waiters lapsed: a waiter is never
+   * overtaken by one that asked after it. Without the line a releaser that
+   * asks again at once usually wins the race against the waiters it woke,
+   * and a waiter can wait out several turns of each of the others.
+   */
+  async #probeLine(): Promise<void> {
+    const { network, nodeTimeoutMs } = this.#scenario;
+    const survivors = this.#clients.filter((client) => !client.crashed);
+    const slowestRate = Math.min(...this.#servers.map((server) => server.clock.rate));
+    const budgetMs = Math.max(...survivors.map((client) => this.#retryBudgetMs.get(client)!));
+    const holdMs = 2 * budgetMs + 10;
+    const turnMs = holdMs + budgetMs + 4 * nodeTimeoutMs + 6 * network.maxLatencyMs + 10;
+    const boundMs = (survivors.length * turnMs) / slowestRate + 2 * this.#lapseBoundMs();
+    this.#trace.add(
+      () => `line probe: ${survivors.length} waiters, bound ${boundMs.toFixed(0)} ms`,
+    );
+    const turns = async (client: SimulatedClient): Promise<void> => {
+      for (let turn = 0; turn < LINE_PROBE_TURNS && this.#violation === undefined; turn++) {
+        client.activity = `line probe, turn ${turn + 1}`;
+        const startedAtMs = this.#scheduler.now;
+        let lock: Lock;
+        try {
+          lock = await client.redlock.acquire(['a'], MIN_TTL_MS, {
+            retryCount: -1,
+            waitTimeoutMs: Math.ceil(boundMs * client.clock.rate),
+          });
+        } catch (error) {
+          this.#fail(
+            'liveness',
+            `${client.name} got no turn on a within ${boundMs.toFixed(0)} ms while the others kept releasing: ${describeError(error)}`,
+          );
+          return;
+        } finally {
+          this.#operations++;
+        }
+        const holding = this.#hold(client, lock, 'probe', startedAtMs);
+        await client.sleep(holdMs * client.clock.rate);
+        this.#letGo(holding, 'the line probe turn is done');
+        await lock.release();
+        this.#operations++;
+      }
+    };
+    await Promise.all(survivors.map(turns));
   }
 
   /** Resolves when the client's workload ends, or when the client dies. */
@@ -259,6 +330,7 @@ class World implements FaultTarget {
         4 * nodeTimeoutMs +
         4 * network.maxLatencyMs +
         10 +
+        this.#lapseBoundMs() +
         // A server that restarted just before the faults stopped counts once its guard passed.
         (this.#scenario.restartGuardMs ?? 0);
       client.activity = 'liveness probe';
