@@ -13,6 +13,8 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 /** Options shared by every subcommand. */
 export interface CommonOptions {
   readonly urls: readonly string[];
+  /** Prepended to every resource's key on the servers (`--key-prefix`), as the adapters' `keyPrefix`. */
+  readonly keyPrefix: string;
   readonly connectTimeoutMs: number;
   readonly quiet: boolean;
   readonly json: boolean;
@@ -49,6 +51,7 @@ export class UsageError extends Error {
 
 const OPTIONS = {
   redis: { type: 'string' },
+  'key-prefix': { type: 'string' },
   ttl: { type: 'string' },
   wait: { type: 'string' },
   'no-wait': { type: 'boolean' },
@@ -154,7 +157,13 @@ function parseStrictly(argv: readonly string[]) {
 }
 
 function commonOptions(
-  values: { redis?: string; 'connect-timeout'?: string; quiet?: boolean; json?: boolean },
+  values: {
+    redis?: string;
+    'key-prefix'?: string;
+    'connect-timeout'?: string;
+    quiet?: boolean;
+    json?: boolean;
+  },
   env: Readonly<Record<string, string | undefined>>,
   subcommand: 'run' | 'inspect',
 ): CommonOptions {
@@ -174,7 +183,13 @@ function commonOptions(
     DEFAULT_CONNECT_TIMEOUT_MS,
     subcommand,
   );
-  return { urls, connectTimeoutMs, quiet: values.quiet === true, json: values.json === true };
+  return {
+    urls,
+    keyPrefix: values['key-prefix'] ?? '',
+    connectTimeoutMs,
+    quiet: values.quiet === true,
+    json: values.json === true,
+  };
 }
 
 function durationOption(

@@ -6,7 +6,7 @@ import {
   systemRuntime,
 } from '@redlock/core';
 import { createRedlock, waitUntilReady } from '@redlock/ioredis';
-import { UsageError } from './arguments.js';
+import { type CommonOptions, UsageError } from './arguments.js';
 import { formatDuration } from './duration.js';
 
 /** Fewer than a majority of the servers answered: nothing can be locked or known. */
@@ -28,15 +28,14 @@ export function ownerTag(): string {
 }
 
 /**
- * Connects to the servers named by `urls` and resolves once at least a
+ * Connects to the servers named by `urls` (keys under `keyPrefix`) and resolves once at least a
  * majority of them is ready. Servers still down are named in `notReady`: the
  * lock works without them, as Redlock is meant to. Throws a
  * {@link UsageError} for a malformed URL and an {@link UnreachableError} when
  * a majority cannot be reached within `connectTimeoutMs`.
  */
 export async function connect(
-  urls: readonly string[],
-  connectTimeoutMs: number,
+  { urls, keyPrefix, connectTimeoutMs }: CommonOptions,
   signal: AbortSignal,
   options: RedlockOptions = {},
 ): Promise<{ readonly redlock: Redlock; readonly notReady: readonly string[] }> {
@@ -45,6 +44,7 @@ export async function connect(
   try {
     redlock = createRedlock(urls, {
       ...options,
+      keyPrefix,
       runtime: { ...systemRuntime, randomValue: () => `${owner}:${systemRuntime.randomValue()}` },
     });
   } catch (error) {

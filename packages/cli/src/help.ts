@@ -2,6 +2,7 @@ import { ExitCode } from './exit-codes.js';
 
 const COMMON = `  --redis URL,URL,...    Redis masters, comma-separated (default: $REDLOCK_URLS,
                          else redis://127.0.0.1:6379/0)
+  --key-prefix PREFIX    the keyPrefix your application's Redlock uses (default none)
   --connect-timeout DUR  give up reaching a majority of them after DUR (default 5s)
   -q, --quiet            no status line, no notices (errors are still printed)
   --json                 machine-readable output (redlock run: JSON lines on stderr)

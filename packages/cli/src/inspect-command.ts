@@ -24,11 +24,7 @@ export async function inspectLocks(
   inspect: InspectInvocation,
   reporter: Reporter,
 ): Promise<CliOutcome> {
-  const { redlock, notReady } = await connect(
-    inspect.urls,
-    inspect.connectTimeoutMs,
-    new AbortController().signal,
-  );
+  const { redlock, notReady } = await connect(inspect, new AbortController().signal);
   try {
     const perNode = await Promise.all(
       redlock.nodes.map((node) =>

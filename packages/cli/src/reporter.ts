@@ -1,9 +1,17 @@
 /** Where `redlock` writes: the process's streams, or a test's. */
 export interface CliStreams {
-  readonly stdout: { write(text: string): unknown };
-  readonly stderr: {
+  /** `redlock inspect`'s output, `--help`, `--version`. */
+  readonly stdout: {
+    /** Writes `text` as it is (lines end with `\n`). */
     write(text: string): unknown;
+  };
+  /** Errors, notices, the status line, and `redlock run --json` events. */
+  readonly stderr: {
+    /** Writes `text` as it is (lines end with `\n`; the status line uses `\r`). */
+    write(text: string): unknown;
+    /** A person is watching: the status line is drawn only then. */
     readonly isTTY?: boolean;
+    /** Terminal width; the status line is cut to fit. */
     readonly columns?: number;
   };
 }

@@ -39,7 +39,7 @@ export async function runUnderLock(run: RunInvocation, reporter: Reporter): Prom
     return () => process.off(signal, listener);
   });
   try {
-    const { redlock, notReady } = await connect(run.urls, run.connectTimeoutMs, interrupt.signal, {
+    const { redlock, notReady } = await connect(run, interrupt.signal, {
       retryCount: run.noWait ? 0 : -1,
     });
     quorum = redlock.quorum;

@@ -63,6 +63,13 @@ describe('redlock run arguments', () => {
     });
   });
 
+  it('passes --key-prefix on, empty by default', () => {
+    expect(parse(['inspect', '--key-prefix', 'locks:', 'job'])).toMatchObject({
+      keyPrefix: 'locks:',
+    });
+    expect(parse(['inspect', 'job'])).toMatchObject({ keyPrefix: '' });
+  });
+
   it('takes several resources, options anywhere before --, and the defaults', () => {
     const invocation = parse(['--quiet', 'run', 'a', 'b', '--wait=2m', '--', 'true']);
     expect(invocation).toMatchObject({

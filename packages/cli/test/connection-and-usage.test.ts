@@ -106,6 +106,16 @@ describe('redlock inspect', () => {
         null,
       ]);
 
+      // The same lock seen through a prefix is another key: free.
+      const prefixed = await runRedlock([
+        'inspect',
+        '--redis',
+        urls(),
+        '--key-prefix',
+        'locks:',
+        'report',
+      ]);
+      expect(prefixed.stdout).toMatch(/^report: free\n/);
       const text = await runRedlock(['inspect', '--redis', urls(), 'report']);
       expect(text.stdout).toMatch(/^report: held on 3\/3 nodes\n/);
       expect(text.stdout).toMatch(/held by .+, expires in \d+\.\d s/);
