@@ -139,7 +139,8 @@ function wasContention(attempt: AttemptReport | undefined, quorum: number): bool
   let failed = 0;
   for (const outcome of attempt.outcomes) {
     if (outcome.status === 'held') held++;
-    else if (outcome.status !== 'acquired') failed++;
+    // `pending`: not answered when the round was decided, which is no failure.
+    else if (outcome.status !== 'acquired' && outcome.status !== 'pending') failed++;
   }
   return held > 0 && (held > total - quorum || failed === 0);
 }
