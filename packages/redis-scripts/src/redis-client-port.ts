@@ -143,9 +143,12 @@ export class ConnectionStateTracker {
     }
   }
 
-  /** A failed connection (attempt): `down` with its cause, unless the client is closed. */
+  /**
+   * A failed connection (attempt): `down` with its cause. (Also from
+   * `closed`: a client that was not open when watching began may have been
+   * connected since without an event saying so.)
+   */
   failed(cause: unknown): void {
-    if (this.#state.status === 'closed') return;
     this.set({ status: 'down', cause: cause instanceof Error ? cause : new Error(String(cause)) });
   }
 
