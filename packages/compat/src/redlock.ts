@@ -53,6 +53,8 @@ function assertDuration(duration: number): void {
 export default class Redlock extends EventEmitter {
   /** node-redlock v4's error class, as `Redlock.LockError`. */
   static readonly LockError = LockError;
+  /** node-redlock v4's `Redlock.Lock`, for `instanceof` checks. */
+  static readonly Lock = Lock;
 
   readonly clients: Set<Client>;
   readonly settings: Settings;

@@ -25,6 +25,7 @@ describe.each(clientKinds)('the v4 subset with $name clients', (kind) => {
     const redlock = new Redlock(clients);
     const lock = await redlock.lock('locks:account:322456', 1000);
     expect(lock.resource).toEqual(['locks:account:322456']);
+    expect(lock).toBeInstanceOf(Redlock.Lock);
     await lock.attempts.at(-1);
     expect(await valueOn(servers[0]!, 'locks:account:322456')).toBe(lock.value);
 
