@@ -85,6 +85,8 @@ export interface RedisClientUnderTest {
   foreignClient(): ClientHandle;
   /** `clientOptions` for `createRedlock` that name its connections (`CLIENT SETNAME`). */
   namedClientOptions(name: string): Record<string, unknown>;
+  /** Clients of this very library that the package refuses (e.g. node-redis `createSentinel`). */
+  unsupportedClients?(): { readonly label: string; readonly client: unknown }[];
 }
 
 /** A client package's `createRedlock`, with the client types left open. */
@@ -182,6 +184,15 @@ function nodeRedisClient(
       return { client, close: async () => client.disconnect() };
     },
     namedClientOptions: (name) => ({ name }),
+    unsupportedClients: () => [
+      {
+        label: 'a createSentinel() client',
+        client: (module as typeof redis5).createSentinel({
+          name: 'mymaster',
+          sentinelRootNodes: [{ host: '127.0.0.1', port: 1 }],
+        }),
+      },
+    ],
   };
 }
 
