@@ -80,10 +80,10 @@ export const FULL_PLAN: RunPlan = {
   memoryWarmupCycles: 10_000,
   manyKeysLockers: 64,
   manyKeysMsPerRound: 400,
-  multiProcessRounds: 2,
+  multiProcessRounds: 1,
   multiProcessWarmupMs: 500,
-  multiProcessMsPerRound: 2_000,
-  multiProcessGraceMs: 2_000,
+  multiProcessMsPerRound: 3_000,
+  multiProcessGraceMs: 1_500,
 };
 
 export const QUICK_PLAN: RunPlan = {
