@@ -25,7 +25,12 @@ export interface RedisSentinelOptions extends Omit<RedisServerOptions, 'config' 
   quorum?: number;
   /** `sentinel down-after-milliseconds`. Default 1000 ms. */
   downAfterMs?: number;
-  /** `sentinel failover-timeout`. Default 10 000 ms. */
+  /**
+   * `sentinel failover-timeout`. Default 10 000 ms; 300 000 ms with
+   * `replicateThroughProxy`, because a sentinel re-points a replica whose
+   * master address differs from the master's (`+fix-slave-config`, here: the
+   * proxy) once this long has passed since it first saw it.
+   */
   failoverTimeoutMs?: number;
   /** How long the group may take to know all its replicas and sentinels. Default 30 000 ms. */
   readyTimeoutMs?: number;
@@ -84,9 +89,9 @@ export async function startRedisSentinel(
     sentinels: sentinelCount = 3,
     quorum = Math.floor(sentinelCount / 2) + 1,
     downAfterMs = 1_000,
-    failoverTimeoutMs = 10_000,
     readyTimeoutMs = 30_000,
     replicateThroughProxy = false,
+    failoverTimeoutMs = replicateThroughProxy ? 300_000 : 10_000,
     ...serverOptions
   } = options;
   if (!/^[A-Za-z0-9._-]+$/.test(masterName)) {

@@ -23,8 +23,11 @@ describe('startRedisSentinel', () => {
   it('replicates writes on the master to the replica', async () => {
     const { group } = sentinel;
     const master = await group.master();
-    await master.command('SET', 'replicated', 'yes');
-    expect(await master.call('WAIT', 1, 5000)).toBe(1);
+    // WAIT counts acknowledgements of this connection's writes: one connection for both.
+    const connection = await master.connect();
+    await connection.call(['SET', 'replicated', 'yes']);
+    expect(await connection.call(['WAIT', 1, 5000])).toBe(1);
+    await connection.close();
     expect(await group.servers[1]!.command('GET', 'replicated')).toBe('yes');
   });
 
@@ -36,8 +39,35 @@ describe('startRedisSentinel', () => {
     expect(await group.master()).toBe(second);
     expect(((await second!.call('ROLE')) as string[])[0]).toBe('master');
     expect(((await first!.call('ROLE')) as string[])[0]).toBe('slave');
-    await second!.command('SET', 'after-failover', '1');
-    expect(await second!.call('WAIT', 1, 5000)).toBe(1);
+    const connection = await second!.connect();
+    await connection.call(['SET', 'after-failover', '1']);
+    expect(await connection.call(['WAIT', 1, 5000])).toBe(1);
+    await connection.close();
     expect(await first!.command('GET', 'after-failover')).toBe('1');
+  });
+});
+
+describe('startRedisSentinel with replicateThroughProxy', () => {
+  const sentinel = useRedisSentinel({ replicas: 1, sentinels: 1, replicateThroughProxy: true });
+
+  it('holds writes back from the replica while its proxy is black-holed', async () => {
+    const { group } = sentinel;
+    const [master, replica] = group.servers;
+    const [proxy] = group.replicationProxies;
+    const connection = await master!.connect();
+    try {
+      await connection.call(['SET', 'through-proxy', 'before']);
+      expect(await connection.call(['WAIT', 1, 5000])).toBe(1);
+      expect(await replica!.command('GET', 'through-proxy')).toBe('before');
+
+      proxy!.blackhole(true);
+      await connection.call(['SET', 'held-back', 'yes']);
+      expect(await connection.call(['WAIT', 1, 300])).toBe(0);
+      expect(await replica!.command('EXISTS', 'held-back')).toBe('0');
+      expect(proxy!.droppedByteCount).toBeGreaterThan(0);
+    } finally {
+      proxy!.blackhole(false, { reset: true });
+      await connection.close();
+    }
   });
 });
