@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import {
   type AcquireReply,
   type InLineReply,
@@ -78,7 +79,7 @@ export class RedisLockNode implements LockNode {
   /** Aborted by `close()`: nothing waits any more. */
   readonly #closed = new AbortController();
   /** Aborted when calls in flight must stop: the node closed, or its connection went down. */
-  #interrupt = new AbortController();
+  #interrupt = interruptController();
   #subscriber: RedisSubscriber | undefined;
   #listeners: ChannelListeners | undefined;
   #closing: Promise<void> | undefined;
@@ -221,7 +222,7 @@ export class RedisLockNode implements LockNode {
     if (state.status === 'down' || state.status === 'closed') {
       // Calls waiting for this connection would only wait for their timeout.
       this.#interrupt.abort(this.#unavailable(state));
-      this.#interrupt = new AbortController();
+      this.#interrupt = interruptController();
     }
   }
 
@@ -316,4 +317,15 @@ export class RedisLockNode implements LockNode {
       port.connect();
     });
   }
+}
+
+/**
+ * The signal every call in flight on a node listens to: dozens of concurrent
+ * calls are normal use, not a leak, so Node's warning past 10 listeners
+ * (printed to the user's stderr) is turned off for it.
+ */
+function interruptController(): AbortController {
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
