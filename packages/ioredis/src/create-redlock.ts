@@ -1,19 +1,16 @@
-import type { Redlock } from '@redlock/core';
 import {
   type CreateRedisRedlockOptions,
+  type CreateRedlock,
   type IoredisFamilyModule,
   ioredisFamilyBinding,
   ioredisFamilyClientDefaults,
   type RedisClientBinding,
-  type RedisServerEntry,
   redlockFactory,
 } from '@redlock/redis-scripts';
 import type { RedisOptions } from 'ioredis';
 import * as ioredis from 'ioredis';
 import type { IoredisClient } from './ioredis-client-port.js';
 import { IoredisLockNode } from './ioredis-lock-node.js';
-
-export { DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_REDIS_URL } from '@redlock/redis-scripts';
 
 /** Options of {@link createRedlock}; `clientOptions` are ioredis `RedisOptions` for the clients it creates. */
 export type CreateRedlockOptions = CreateRedisRedlockOptions<RedisOptions>;
@@ -25,14 +22,13 @@ export const ownedClientDefaults: Readonly<RedisOptions> = ioredisFamilyClientDe
 export type IoredisModule = IoredisFamilyModule<ioredis.Redis, RedisOptions>;
 
 /** How `createRedlock` creates, connects and wraps ioredis clients, for a given `Redis` class. */
-export function ioredisBinding(
+export const ioredisBinding = (
   module: IoredisModule,
-): RedisClientBinding<IoredisClient, RedisOptions> {
-  return ioredisFamilyBinding<IoredisClient, RedisOptions>(
+): RedisClientBinding<IoredisClient, RedisOptions> =>
+  ioredisFamilyBinding(
     module,
-    (client, settings) => new IoredisLockNode(client, settings),
+    (client: IoredisClient, settings) => new IoredisLockNode(client, settings),
   );
-}
 
 /**
  * Creates a `Redlock` over ioredis clients, or over servers it connects to
@@ -54,7 +50,6 @@ export function ioredisBinding(
  * `InvalidArgumentError` before any connection is opened, and never repeat
  * a password.
  */
-export const createRedlock: (
-  servers?: RedisServerEntry<IoredisClient> | readonly RedisServerEntry<IoredisClient>[],
-  options?: CreateRedlockOptions,
-) => Redlock = redlockFactory(ioredisBinding(ioredis));
+export const createRedlock: CreateRedlock<IoredisClient, RedisOptions> = redlockFactory(
+  ioredisBinding(ioredis),
+);

@@ -6,6 +6,14 @@ import {
 } from '@redlock/redis-scripts';
 import { type IoredisClient, ioredisPort } from './ioredis-client-port.js';
 
+/** The client itself, or an `InvalidArgumentError` naming the package for what it is. */
+function requireIoredisClient(client: IoredisClient): IoredisClient {
+  if (isIoredisFamilyClient(client)) return client;
+  throw new InvalidArgumentError(
+    'IoredisLockNode needs an ioredis Redis or Cluster instance, e.g. new IoredisLockNode(new Redis(url)); for a node-redis client use NodeRedisLockNode from @redlock/node-redis',
+  );
+}
+
 /**
  * A `LockNode` on one Redis deployment through an ioredis (v5 or v6) client:
  * a standalone or Sentinel-managed `Redis`, or a `Cluster`.
@@ -30,11 +38,6 @@ import { type IoredisClient, ioredisPort } from './ioredis-client-port.js';
  */
 export class IoredisLockNode extends RedisLockNode {
   constructor(client: IoredisClient, options: RedisLockNodeSettings = {}) {
-    if (!isIoredisFamilyClient(client)) {
-      throw new InvalidArgumentError(
-        'IoredisLockNode needs an ioredis Redis or Cluster instance, e.g. new IoredisLockNode(new Redis(url)); for a node-redis client use NodeRedisLockNode from @redlock/node-redis',
-      );
-    }
-    super(ioredisPort(client), options);
+    super(ioredisPort(requireIoredisClient(client)), options);
   }
 }

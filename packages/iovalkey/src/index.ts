@@ -1,17 +1,9 @@
 /** Options of {@link IovalkeyLockNode}. */
 export type { RedisLockNodeOptions as IovalkeyLockNodeOptions } from '@redlock/redis-scripts';
-export {
-  NodesNotReadyError,
-  type RedisConnectionOptions,
-  RedisNodeUnavailableError,
-  type WaitUntilReadyOptions,
-  waitUntilReady,
-} from '@redlock/redis-scripts';
+export * from '@redlock/redis-scripts/client-package';
 export {
   type CreateRedlockOptions,
   createRedlock,
-  DEFAULT_CLOSE_TIMEOUT_MS,
-  DEFAULT_REDIS_URL,
   iovalkeyBinding,
   ownedClientDefaults,
 } from './create-redlock.js';

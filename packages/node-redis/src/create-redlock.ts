@@ -10,8 +10,6 @@ import * as redis from 'redis';
 import type { NodeRedisClient, NodeRedisSingleClient } from './node-redis-client.js';
 import { NodeRedisLockNode } from './node-redis-lock-node.js';
 
-export { DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_REDIS_URL } from '@redlock/redis-scripts';
-
 /** node-redis options for the clients `createRedlock` creates; the connection comes from the URL or object. */
 export type NodeRedisClientOptions = Omit<RedisClientOptions, 'url'>;
 

@@ -66,6 +66,7 @@ export {
 } from './redis-script.js';
 export {
   type CreateRedisRedlockOptions,
+  type CreateRedlock,
   DEFAULT_CLOSE_TIMEOUT_MS,
   type RedisClientBinding,
   type RedisServerEntry,

@@ -46,6 +46,12 @@ export interface CreateRedisRedlockOptions<ClientOptions>
   readonly closeTimeoutMs?: number;
 }
 
+/** A client package's `createRedlock`: servers (default `redis://127.0.0.1:6379/0`) and options in, a `Redlock` out. */
+export type CreateRedlock<Client, ClientOptions> = (
+  servers?: RedisServerEntry<Client> | readonly RedisServerEntry<Client>[],
+  options?: CreateRedisRedlockOptions<ClientOptions>,
+) => Redlock;
+
 /** One server for `createRedlock`: a client, a URL, or a connection object. */
 export type RedisServerEntry<Client> = Client | string | RedisConnectionOptions;
 
@@ -58,10 +64,7 @@ export type RedisServerEntry<Client> = Client | string | RedisConnectionOptions;
  */
 export function redlockFactory<Client, ClientOptions>(
   binding: RedisClientBinding<Client, ClientOptions>,
-): (
-  servers?: RedisServerEntry<Client> | readonly RedisServerEntry<Client>[],
-  options?: CreateRedisRedlockOptions<ClientOptions>,
-) => Redlock {
+): CreateRedlock<Client, ClientOptions> {
   return (servers = DEFAULT_REDIS_URL, options = {}) => {
     if (options === null || typeof options !== 'object') {
       throw new InvalidArgumentError('createRedlock options must be an object');

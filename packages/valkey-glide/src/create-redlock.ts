@@ -11,8 +11,6 @@ import type { ValkeyGlideClient } from './glide-client-port.js';
 import { type GlideClientClass, PendingGlideClient } from './pending-glide-client.js';
 import { ValkeyGlideLockNode } from './valkey-glide-lock-node.js';
 
-export { DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_REDIS_URL } from '@redlock/redis-scripts';
-
 /** Options of {@link createRedlock}; `clientOptions` are merged into the `GlideClientConfiguration` of the clients it creates. */
 export type CreateRedlockOptions = CreateRedisRedlockOptions<Partial<GlideClientConfiguration>>;
 
