@@ -9,7 +9,13 @@ import type { RetryPlan } from './settings.js';
 import { MAX_TIMER_MS } from './validate.js';
 import type { RoundVerdict } from './verdict.js';
 import { lineKeyOf, type WaitLine, type WaitLines } from './wait-line.js';
-import { AheadCount, entryTtlFor, leaveLinesAfterWin, refreshDelayMs } from './waiting-line.js';
+import {
+  AheadCount,
+  entryTtlFor,
+  leaveLineOn,
+  leaveLinesAfterWin,
+  refreshDelayMs,
+} from './waiting-line.js';
 
 /**
  * Optional observers of the acquisition loop, called synchronously at each
@@ -65,6 +71,15 @@ export class Acquisition {
       ? { score: runtime.epochNow(), entryTtlMs: entryTtlFor(plan, quorum.nodeTimeoutMs) }
       : undefined;
     const ahead = place ? new AheadCount() : undefined;
+    let won = false;
+    // A refusal that arrives after we won left our place on that node: leave it there.
+    const onAhead =
+      place && ahead
+        ? (count: number, node: LockNode): void => {
+            if (won) leaveLineOn(node, keys, value, ttlMs, place);
+            else ahead.heard(count);
+          }
+        : undefined;
     // Joined before the first attempt, so a release of this process during that
     // attempt counts as a wake-up for the retry.
     const line: WaitLine = this.#lines.join(lineKeyOf(keys), keys);
@@ -83,11 +98,12 @@ export class Acquisition {
           signal,
           onLateAcquired: fate.onLateAcquired,
           place,
-          onAhead: ahead?.heard,
+          onAhead,
         });
         const refusal = refusalIn(verdict.report);
         if (refusal) throw this.#refused(refusal, keys, value, verdict, fate);
         if (verdict.succeeded) {
+          won = true;
           if (place)
             leaveLinesAfterWin(quorum.nodes, verdict.report.outcomes, keys, value, ttlMs, place);
           return fate.won(verdict, attempts, this.#hooks);

@@ -102,7 +102,7 @@ export class Quorum {
       /** Our place in the waiting lines (with `waitingLine`); nodes without them get `acquire`. */
       readonly place?: LinePlace | undefined;
       /** Hears each node's count of places ahead of ours (with `place`). */
-      readonly onAhead?: ((ahead: number) => void) | undefined;
+      readonly onAhead?: ((ahead: number, node: LockNode) => void) | undefined;
     } = {},
   ): Promise<RoundVerdict> {
     const { signal, onLateAcquired } = options;

@@ -86,13 +86,13 @@ export function acquireOnNode(
   ttlMs: number,
   place: LinePlace | undefined,
   signal: AbortSignal,
-  onAhead?: (ahead: number) => void,
+  onAhead?: (ahead: number, node: LockNode) => void,
 ): Promise<AcquireReply> {
   if (place !== undefined && node.acquireInLine !== undefined) {
     const asked = node.acquireInLine(keys, value, ttlMs, place, signal);
     if (onAhead === undefined) return asked;
     return asked.then((reply) => {
-      if (reply?.acquired === false && Number.isInteger(reply.ahead)) onAhead(reply.ahead);
+      if (reply?.acquired === false && Number.isInteger(reply.ahead)) onAhead(reply.ahead, node);
       return reply;
     });
   }
@@ -100,11 +100,14 @@ export function acquireOnNode(
 }
 
 /**
- * After winning with a place: the nodes that did not grant (the keys were
- * still held there when our attempt arrived) still have our place, which
- * would rank first in their lines and refuse every other waiter there until
- * it lapses. Leave those lines (a call with `entryTtlMs` 0; should it grant,
+ * After winning with a place: a node that refused us (the keys were still
+ * held there when our attempt arrived) still has our place, which would
+ * rank first in its lines and refuse every other waiter there until it
+ * lapses. Leave those lines: a call with `entryTtlMs` 0 (should it grant,
  * the key is ours anyway and our release removes it). Sent, not awaited.
+ * Nodes still pending when the round was decided are left alone: they
+ * usually grant (which removes the place); one that refuses late is told
+ * through {@link leaveLineOn} when its answer arrives.
  */
 export function leaveLinesAfterWin(
   nodes: readonly LockNode[],
@@ -114,15 +117,25 @@ export function leaveLinesAfterWin(
   ttlMs: number,
   place: LinePlace,
 ): void {
-  const leaving: LinePlace = { score: place.score, entryTtlMs: 0 };
   nodes.forEach((node, index) => {
-    if (outcomes[index]?.status === 'acquired' || node.acquireInLine === undefined) return;
-    try {
-      node.acquireInLine(keys, value, ttlMs, leaving).catch(ignore);
-    } catch {
-      // A node that throws synchronously keeps our place until it lapses.
-    }
+    if (outcomes[index]?.status === 'held') leaveLineOn(node, keys, value, ttlMs, place);
   });
+}
+
+/** Remove our place from the lines of `node` (see {@link leaveLinesAfterWin}). */
+export function leaveLineOn(
+  node: LockNode,
+  keys: readonly string[],
+  value: string,
+  ttlMs: number,
+  place: LinePlace,
+): void {
+  if (node.acquireInLine === undefined) return;
+  try {
+    node.acquireInLine(keys, value, ttlMs, { score: place.score, entryTtlMs: 0 }).catch(ignore);
+  } catch {
+    // A node that throws synchronously keeps our place until it lapses.
+  }
 }
 
 function ignore(): void {}
