@@ -68,6 +68,48 @@ describe('unreachable servers', () => {
   });
 });
 
+describe('several resources and a key prefix', () => {
+  it('are locked together, under the prefix an application uses', async () => {
+    const holder = startRedlock([
+      'run',
+      '--redis',
+      urls(),
+      '--key-prefix',
+      'locks:',
+      'a',
+      'b',
+      '--',
+      'sh',
+      '-c',
+      'echo ready; read line',
+    ]);
+    await holder.waitForOutput('ready\n');
+    try {
+      for (const server of servers) {
+        expect(await server.call('EXISTS', 'locks:a', 'locks:b')).toBe(2);
+        expect(await server.call('EXISTS', 'a', 'b')).toBe(0);
+      }
+      // Either resource alone is taken: a run on it finds it held.
+      const other = await runRedlock([
+        'run',
+        '--redis',
+        urls(),
+        '--key-prefix',
+        'locks:',
+        '--no-wait',
+        'b',
+        '--',
+        'true',
+      ]);
+      expect(other.code).toBe(ExitCode.NOT_ACQUIRED);
+    } finally {
+      holder.child.stdin?.end('\n');
+      expect((await holder.exited()).code).toBe(0);
+    }
+    for (const server of servers) expect(await server.call('EXISTS', 'locks:a', 'locks:b')).toBe(0);
+  });
+});
+
 describe('redlock inspect', () => {
   it('shows the holder and the TTL left on every node', async () => {
     const holder = startRedlock([
