@@ -1,4 +1,5 @@
-import { SpanStatusCode } from '@opentelemetry/api';
+import { context, SpanStatusCode } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { Histogram } from '@opentelemetry/sdk-metrics';
 import { Redlock } from '@redlock/core';
 import { MemoryLockNode } from '@redlock/memory';
@@ -189,5 +190,31 @@ describe('metrics', () => {
     await telemetry.collect();
     expect(telemetry.spans()).toEqual([]);
     expect(telemetry.points('redlock.acquire.duration')).toEqual([]);
+  });
+});
+
+describe('span context', () => {
+  it('makes each span a child of the span active when the call was made', async () => {
+    const contextManager = new AsyncLocalStorageContextManager().enable();
+    context.setGlobalContextManager(contextManager);
+    try {
+      telemetry = startTelemetry();
+      const { redlock } = cluster();
+      const tracer = telemetry.tracerProvider.getTracer('test');
+      await tracer.startActiveSpan('checkout', async (parent) => {
+        await redlock.using('orders:42', 1000, async () => undefined);
+        parent.end();
+      });
+      const spans = telemetry.spans();
+      const parent = spans.find((span) => span.name === 'checkout')!;
+      const children = spans.filter((span) => span.name.startsWith('redlock.'));
+      expect(children.map((span) => span.name)).toEqual(['redlock.acquire', 'redlock.release']);
+      for (const child of children) {
+        expect(child.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
+        expect(child.spanContext().traceId).toBe(parent.spanContext().traceId);
+      }
+    } finally {
+      context.disable();
+    }
   });
 });

@@ -21,6 +21,7 @@ import {
 /** The SDK with in-memory exporters, and the instrumentation writing to it. */
 export interface Telemetry {
   readonly instrumentation: RedlockInstrumentation;
+  readonly tracerProvider: BasicTracerProvider;
   spans(): ReadableSpan[];
   /** Data points of metric `name` as collected now (cumulative). */
   points<T = number | Histogram>(name: string): DataPoint<T>[];
@@ -45,6 +46,7 @@ export function startTelemetry(
   const instrumentation = instrumentRedlock({ ...options, tracerProvider, meterProvider });
   return {
     instrumentation,
+    tracerProvider,
     spans: () => spanExporter.getFinishedSpans(),
     async collect() {
       metricExporter.reset();
