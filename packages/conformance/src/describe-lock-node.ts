@@ -48,12 +48,18 @@ const groups: Record<ConformanceGroup, Group> = {
  *
  * ```ts
  * import { describeLockNode } from '@redlock/conformance';
+ * import { createRedlock } from '@redlock/ioredis';
+ *
+ * // Independent servers, e.g. started by your CI.
+ * const urls = ['redis://127.0.0.1:6379', 'redis://127.0.0.1:6380', 'redis://127.0.0.1:6381'];
  *
  * describeLockNode({
  *   name: 'ioredis',
- *   createNode: (store) => new IoredisLockNode(new Redis(urls[store])),
+ *   // A node from createRedlock owns its client: the suite closes every node, and so the client.
+ *   createNode: (store) => createRedlock(urls[store]).nodes[0]!,
  *   stores: urls.length,
- *   createUnreachableNode: () => new IoredisLockNode(new Redis('redis://127.0.0.1:1')),
+ *   // Nothing listens on port 1: the node fails at once with ECONNREFUSED.
+ *   createUnreachableNode: () => createRedlock('redis://127.0.0.1:1').nodes[0]!,
  * });
  * ```
  *
