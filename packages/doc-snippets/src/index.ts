@@ -7,6 +7,7 @@ export {
 export { docFiles, findDocPrograms, programFileName } from './find-doc-programs.js';
 export {
   type AddressMap,
+  defaultAddressCall,
   rewriteAddresses,
   type SnippetAddress,
   snippetAddresses,

@@ -75,6 +75,19 @@ export function rewriteAddresses(source: string, map: AddressMap): string {
     });
 }
 
+// Calls that fall back to redis://127.0.0.1:6379, which may be any server on the machine.
+const DEFAULT_ADDRESS_PATTERN = /\b(?:createRedlock|new\s+Redis|createClient|createCluster)\(\s*\)/;
+
+/**
+ * The first call in `source` that connects to the default address
+ * (`createRedlock()`, `new Redis()`, `createClient()`), or `undefined`. Such a
+ * snippet cannot be pointed at a test server (and might find a stray one on
+ * 6379), so it must not be marked runnable.
+ */
+export function defaultAddressCall(source: string): string | undefined {
+  return DEFAULT_ADDRESS_PATTERN.exec(source)?.[0];
+}
+
 function splitCredentials(
   credentials: string | undefined,
 ): [string | undefined, string | undefined] {

@@ -6,7 +6,13 @@
 import path from 'node:path';
 import { createTestCertificates, type TestCertificates } from '@redlock/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findDocPrograms, needsTls, runAgainstServers, type SnippetProgram } from '../src/index.js';
+import {
+  defaultAddressCall,
+  findDocPrograms,
+  needsTls,
+  runAgainstServers,
+  type SnippetProgram,
+} from '../src/index.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
 const SCRATCH = path.resolve(import.meta.dirname, '../scratch/run');
@@ -35,6 +41,10 @@ describe('runnable doc snippets', () => {
 
   for (const program of programs) {
     it(`${title(program)} runs against real servers and exits by itself`, async () => {
+      expect(
+        defaultAddressCall(program.source),
+        'connects to the default address, which no test server has: name the addresses',
+      ).toBeUndefined();
       const outcome = await runAgainstServers(program, {
         scratchDir: SCRATCH,
         timeoutMs: EXIT_TIMEOUT_MS,

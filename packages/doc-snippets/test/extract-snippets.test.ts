@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  defaultAddressCall,
   extractSnippetPrograms,
   fencedBlocks,
   rewriteAddresses,
@@ -143,5 +144,14 @@ describe('rewriteAddresses', () => {
         "new Redis('redis://user:pw@127.0.0.1:7002');",
       ].join('\n'),
     );
+  });
+});
+
+describe('defaultAddressCall', () => {
+  it('finds calls that fall back to 127.0.0.1:6379, and only those', () => {
+    expect(defaultAddressCall('const redlock = createRedlock();')).toBe('createRedlock()');
+    expect(defaultAddressCall('const client = new Redis( );')).toBe('new Redis( )');
+    expect(defaultAddressCall("createRedlock(['redis://10.0.0.1:6379'])")).toBeUndefined();
+    expect(defaultAddressCall("new Redis('redis://10.0.0.1:6379')")).toBeUndefined();
   });
 });
