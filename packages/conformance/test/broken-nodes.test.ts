@@ -43,8 +43,11 @@ const expectedFailures: Record<string, string[]> = {
     'a node whose backend is down > rejects release rather than reporting a count',
     'a node whose backend is down > gives up promptly when the signal aborts while it waits for the backend',
   ],
+  // The release of a lock reaches a straggler after its acquire only on an in-order node.
   'applies out of order': [
     'successive calls of one caller > are applied in the order they were sent: acquire, then release at once',
+    'Redlock > a Redlock of 3 nodes > locks only when a quorum of nodes is free, for every pattern of taken nodes',
+    'Redlock > a Redlock of 5 nodes > locks only when a quorum of nodes is free, for every pattern of taken nodes',
   ],
   'keeps abort listeners': [
     'successive calls of one caller > let go of their signal once settled (Redlock reuses a round signal)',
@@ -57,6 +60,9 @@ const expectedFailures: Record<string, string[]> = {
     'fencing counters (optional) > are never lowered by a write-back',
     'fencing counters (optional) > change no counter when the acquire is refused',
     'fencing counters (optional) > raise the counter on every grant, to at least the server clock in µs',
+  ],
+  'misses restarts': [
+    'restart detection (optional) > reports a new run, just started, after the server restarted',
   ],
   'ignores aborted signals': [
     'an already-aborted signal > makes acquire reject without taking the key',

@@ -156,6 +156,23 @@ export class FenceLoweringNode extends MemoryLockNode {
 }
 
 /**
+ * Reports the run it saw first, forever (a node that checks `INFO` once, not
+ * on every reconnection): a restart goes unnoticed.
+ */
+export class StaleServerRunNode extends MemoryLockNode {
+  #first: { runId: string; uptimeMs: number } | undefined;
+  readonly #createdAt = performance.now();
+
+  override serverRun() {
+    this.#first ??= this.store.serverRun();
+    return {
+      runId: this.#first.runId,
+      uptimeMs: this.#first.uptimeMs + (performance.now() - this.#createdAt),
+    };
+  }
+}
+
+/**
  * `createNode` for a suite: nodes of class `Node` on `count` independent
  * memory stores, the same index sharing one store.
  */
