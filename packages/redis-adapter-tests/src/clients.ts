@@ -85,6 +85,12 @@ export interface RedisClientUnderTest {
   foreignClient(): ClientHandle;
   /** `clientOptions` for `createRedlock` that name its connections (`CLIENT SETNAME`). */
   namedClientOptions(name: string): Record<string, unknown>;
+  /**
+   * `false` for a client that tells nothing about its connection (GLIDE):
+   * its node cannot know it is down, so calls wait for their timeout instead
+   * of failing at once with the cause. Default `true`.
+   */
+  readonly reportsConnectionState?: boolean;
   /** Clients of this very library that the package refuses (e.g. node-redis `createSentinel`). */
   unsupportedClients?(): { readonly label: string; readonly client: unknown }[];
 }
@@ -239,6 +245,7 @@ function valkeyGlideClient(module: typeof glide2, foreign: IoredisModule): Redis
   });
   return {
     name: 'valkey-glide 2',
+    reportsConnectionState: false,
     packageDir: 'valkey-glide',
     clientAlias: 'valkey-glide2',
     createNode: (client, options) => new ValkeyGlideLockNode(client as never, options),

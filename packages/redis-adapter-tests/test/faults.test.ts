@@ -77,10 +77,12 @@ describe.each(redisClients)('a Redlock of five $name nodes', (client) => {
     expect(failure.code).toBe('ACQUIRE_FAILED');
     expect(failure.attempts).toHaveLength(RETRY_COUNT + 1);
     for (const node of redlock.nodes.slice(0, 3)) expect(failure.message).toContain(node.name);
-    // Known down from the first failed reconnection: failed at once, with the cause.
-    const last = failure.attempts.at(-1)!;
-    for (const outcome of last.outcomes.slice(0, 3)) expect(outcome.status).toBe('error');
-    expect(failure.message).toMatch(/ECONNREFUSED/);
+    if (client.reportsConnectionState !== false) {
+      // Known down from the first failed reconnection: failed at once, with the cause.
+      const last = failure.attempts.at(-1)!;
+      for (const outcome of last.outcomes.slice(0, 3)) expect(outcome.status).toBe('error');
+      expect(failure.message).toMatch(/ECONNREFUSED/);
+    }
     // Every failed attempt was released on the servers that said yes.
     await Promise.all(servers.slice(3).map((server) => server.command('PING')));
     await redlock.nodes[3]!.release(['faults:ping'], 'x');
@@ -144,22 +146,25 @@ describe.each(redisClients)('a Redlock of five $name nodes', (client) => {
   });
 });
 
-describe.each(redisClients)('createRedlock with nothing listening ($name)', (client) => {
-  it('fails on the first attempt with the real cause, not a timeout', async () => {
-    const url = `redis://127.0.0.1:${await getFreePort('127.0.0.1')}`;
-    const redlock = client.createRedlock([url], { retryCount: 0, nodeTimeoutMs: 10_000 });
-    try {
-      const error = await redlock
-        .acquire('faults:refused', 10_000)
-        .catch((caught: unknown) => caught);
+describe.each(redisClients.filter((client) => client.reportsConnectionState !== false))(
+  'createRedlock with nothing listening ($name)',
+  (client) => {
+    it('fails on the first attempt with the real cause, not a timeout', async () => {
+      const url = `redis://127.0.0.1:${await getFreePort('127.0.0.1')}`;
+      const redlock = client.createRedlock([url], { retryCount: 0, nodeTimeoutMs: 10_000 });
+      try {
+        const error = await redlock
+          .acquire('faults:refused', 10_000)
+          .catch((caught: unknown) => caught);
 
-      expect(error).toBeInstanceOf(LockAcquireError);
-      // Not "did not answer within 10000 ms": the refusal decided it.
-      expect((error as Error).message).toBe(
-        `could not lock "faults:refused": 1 node unreachable (${url}/0: ECONNREFUSED); 1 attempt`,
-      );
-    } finally {
-      await redlock.close();
-    }
-  });
-});
+        expect(error).toBeInstanceOf(LockAcquireError);
+        // Not "did not answer within 10000 ms": the refusal decided it.
+        expect((error as Error).message).toBe(
+          `could not lock "faults:refused": 1 node unreachable (${url}/0: ECONNREFUSED); 1 attempt`,
+        );
+      } finally {
+        await redlock.close();
+      }
+    });
+  },
+);
