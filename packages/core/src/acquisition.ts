@@ -45,6 +45,8 @@ export class Acquisition {
   readonly #lines: WaitLines;
   readonly #hooks: AcquisitionHooks;
   #tickets = 0;
+  /** The last waiting-line score given out: places of one instance follow its arrival order. */
+  #lastScore = 0;
 
   constructor(quorum: Quorum, lines: WaitLines, hooks: AcquisitionHooks = {}) {
     this.#quorum = quorum;
@@ -68,7 +70,7 @@ export class Acquisition {
     const fate = new AcquisitionFate(quorum, keys, value);
     // With `waitingLine`: one place for every attempt, the same on every node.
     const place = quorum.waitingLine
-      ? { score: runtime.epochNow(), entryTtlMs: entryTtlFor(plan, quorum.nodeTimeoutMs) }
+      ? { score: this.#nextScore(), entryTtlMs: entryTtlFor(plan, quorum.nodeTimeoutMs) }
       : undefined;
     const ahead = place ? new AheadCount() : undefined;
     let won = false;
@@ -189,6 +191,18 @@ export class Acquisition {
     throw this.#failedError(keys, attempts, verdict, undefined);
   }
 
+  /**
+   * When the acquisition started, on the epoch clock, but always after the
+   * previous one of this instance: two acquisitions in the same millisecond
+   * would otherwise be ordered by their random values, and the local line
+   * (which wakes its waiters in arrival order) would wake one that is not
+   * first on the nodes, while the first sleeps.
+   */
+  #nextScore(): number {
+    this.#lastScore = Math.max(this.#quorum.runtime.epochNow(), this.#lastScore + SCORE_STEP);
+    return this.#lastScore;
+  }
+
   #failedError(
     keys: readonly string[],
     attempts: AttemptReport[],
@@ -285,6 +299,9 @@ function refusalIn(report: AttemptReport): InvalidArgumentError | undefined {
   }
   return undefined;
 }
+
+/** Between two scores of one instance: well below a millisecond, well above a double's rounding at epoch ms. */
+const SCORE_STEP = 1 / 1024;
 
 /** A wait never past the deadline, and never longer than a timer can wait. */
 function boundedDelay(delayMs: number, untilDeadlineMs: number): number {

@@ -79,18 +79,11 @@ export class WaitLine {
     if (missed > skipReleases || delayMs <= 0) return Promise.resolve();
     if (signal?.aborted) return Promise.reject(signal.reason);
     void this.ready;
-    let skip = skipReleases - missed;
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         ticket,
-        wake: () => {
-          if (skip > 0) {
-            skip--;
-            return false;
-          }
-          finish(resolve);
-          return true;
-        },
+        skip: skipReleases - missed,
+        wake: () => finish(resolve),
       };
       const finish = (settle: () => void): void => {
         this.runtime.clearTimer(timer);
@@ -115,9 +108,15 @@ export class WaitLine {
       this.remember(value);
     }
     this.sequence++;
-    // The head leaves the line when it wakes (finish); one that sleeps through
-    // this release (waiting-line places ahead of it) stays in front.
-    this.waiters[0]?.wake();
+    // Every waiter sees the release: those with waiting-line places ahead
+    // count it toward the releases they sleep through, wherever they stand
+    // in this line; the first one whose turn it may be wakes (and leaves).
+    let next: Waiter | undefined;
+    for (const waiter of this.waiters) {
+      if (waiter.skip > 0) waiter.skip--;
+      else next ??= waiter;
+    }
+    next?.wake();
   }
 
   private enqueue(waiter: Waiter): void {
@@ -203,8 +202,9 @@ export class WaitLine {
 
 interface Waiter {
   readonly ticket: number;
-  /** False when the waiter sleeps through this release. */
-  readonly wake: () => boolean;
+  /** Releases it still sleeps through (waiting-line places ahead of it). */
+  skip: number;
+  readonly wake: () => void;
 }
 
 const MAX_TRACKED_VALUES = 64;
