@@ -42,7 +42,7 @@ const groups: Record<ConformanceGroup, Group> = {
 };
 
 /**
- * Registers the conformance suite of a {@link LockNode} adapter with vitest:
+ * Registers the conformance suite of a {@link @redlock/core!LockNode} adapter with vitest:
  * the node's contract, tested on one node, and a `Redlock` of 3 and of 5
  * such nodes. Call it at the top level of a test file.
  *

@@ -94,9 +94,9 @@
  * @module
  */
 
-/** The reply of {@link LockNode.acquire}. */
 import type { InLineReply, LinePlace } from './waiting-line.js';
 
+/** The reply of {@link LockNode.acquire}. */
 export type AcquireReply =
   | { readonly acquired: true }
   | {

@@ -83,6 +83,7 @@ export interface UsingOptions extends AcquireOptions {
   automaticExtensionThreshold?: number;
 }
 
+/** The default of each numeric {@link RedlockOptions} setting, as used when it is not given. */
 export const defaultOptions = {
   driftFactor: 0.01,
   retryCount: 10,

@@ -173,6 +173,7 @@ export class Redlock implements AsyncDisposable {
     await Promise.allSettled(this.nodes.map(async (node) => node.close?.()));
   }
 
+  /** `await using redlock = new Redlock(...)` calls {@link Redlock.close} at the end of the block. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }

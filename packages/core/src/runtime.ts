@@ -14,6 +14,7 @@ export interface RedlockRuntime {
   epochNow(): number;
   /** Run `callback` once after `delayMs`; returns a handle for {@link clearTimer}. */
   setTimer(callback: () => void, delayMs: number): unknown;
+  /** Cancel a timer from {@link setTimer}; a handle whose timer already fired is ignored. */
   clearTimer(handle: unknown): void;
   /** A uniformly distributed number in [0, 1), for retry jitter. */
   random(): number;

@@ -95,7 +95,7 @@ export function validateTtl(ttlMs: unknown, name = 'ttlMs'): number {
 
 /**
  * The `keys` of a `LockNode` call: a non-empty array of non-empty strings.
- * (Core hands nodes what {@link validateResources} accepted, so this only
+ * (Core hands nodes what `validateResources` accepted, so this only
  * refuses what a direct caller of a node got wrong.)
  *
  * @throws {InvalidArgumentError}

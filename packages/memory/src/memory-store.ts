@@ -8,6 +8,7 @@ import type {
 
 /** A monotonic millisecond clock; only differences between readings matter. */
 export interface MemoryClock {
+  /** Milliseconds on this clock; only differences between readings matter. */
   now(): number;
 }
 

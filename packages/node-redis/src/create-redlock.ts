@@ -18,6 +18,7 @@ export type CreateRedlockOptions = CreateRedisRedlockOptions<NodeRedisClientOpti
 
 /** The `createClient` to create clients with: `redis`' own, or another copy's (e.g. another major in tests). */
 export interface NodeRedisModule {
+  /** `createClient` of the `redis` package. */
   readonly createClient: (options: never) => unknown;
 }
 

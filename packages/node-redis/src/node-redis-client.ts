@@ -22,10 +22,15 @@ export type NodeRedisMessageListener = (
 /** A connection the node opens itself for pub/sub (a duplicate of your client or cluster). */
 export interface NodeRedisSubscriber {
   readonly isOpen: boolean;
+  /** Opens the connection. */
   connect(): Promise<unknown>;
+  /** Subscribes to `channels`; `listener` gets each message. */
   subscribe(channels: string[], listener: NodeRedisMessageListener): Promise<void>;
+  /** Stops `listener` receiving `channels`. */
   unsubscribe(channels: string[], listener: NodeRedisMessageListener): Promise<void>;
+  /** Listens to connection errors (an unhandled one would crash the process). */
   on(event: 'error', listener: (error: Error) => void): unknown;
+  /** Closes at once. */
   destroy(): void;
 }
 
@@ -37,12 +42,19 @@ export interface NodeRedisSingleClient {
   readonly options?: object | undefined;
   readonly isOpen: boolean;
   readonly isReady: boolean;
+  /** Sends one command as its arguments. */
   sendCommand(args: readonly string[], options?: NodeRedisCommandOptions): Promise<unknown>;
+  /** A new client with the same options (the node uses it for pub/sub). */
   duplicate(): NodeRedisSubscriber;
+  /** Opens the connection. */
   connect(): Promise<unknown>;
+  /** Closes at once. */
   destroy(): void;
+  /** Listens to a connection event. */
   on(event: NodeRedisConnectionEvent, listener: (error?: unknown) => void): unknown;
+  /** Stops listening. */
   off(event: NodeRedisConnectionEvent, listener: (error?: unknown) => void): unknown;
+  /** Listens to the next such event only. */
   once(event: NodeRedisConnectionEvent, listener: (error?: unknown) => void): unknown;
 }
 
@@ -51,13 +63,16 @@ export interface NodeRedisCluster {
   readonly masters: readonly unknown[];
   readonly _options: object;
   readonly isOpen: boolean;
+  /** Sends one command to the master of the slot of `firstKey`. */
   sendCommand(
     firstKey: string | undefined,
     isReadonly: boolean | undefined,
     args: string[],
     options?: NodeRedisCommandOptions,
   ): Promise<unknown>;
+  /** A new cluster client with the same options (the node uses it for pub/sub). */
   duplicate(overrides?: { minimizeConnections?: boolean }): NodeRedisSubscriber;
+  /** Closes every connection at once. */
   destroy(): void;
 }
 

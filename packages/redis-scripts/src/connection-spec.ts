@@ -32,6 +32,7 @@ export interface RedisConnectionSpec {
   readonly name: string;
 }
 
+/** The URL `createRedlock()` connects to when given nothing. */
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379/0';
 
 const DEFAULT_HOST = '127.0.0.1';

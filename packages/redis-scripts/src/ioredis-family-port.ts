@@ -25,17 +25,33 @@ export interface IoredisFamilyClient {
     readonly redisOptions?: { readonly tls?: unknown };
   } & Record<string, unknown>;
   /** A standalone client's socket. */
-  readonly stream?: { destroy(): void } | undefined;
+  readonly stream?:
+    | {
+        /** Drops the socket at once. */
+        destroy(): void;
+      }
+    | undefined;
+  /** Runs a cached script by its SHA1 (`EVALSHA`). */
   evalsha(sha1: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>;
+  /** Runs a script from its source (`EVAL`), which also caches it. */
   eval(source: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>;
+  /** `SCRIPT LOAD`: caches a script without running it. */
   script(subcommand: 'LOAD', source: string): Promise<unknown>;
+  /** Connects a client created with `lazyConnect`. */
   connect(): Promise<unknown>;
+  /** Closes gracefully: replies still in flight arrive first. */
   quit(): Promise<unknown>;
+  /** Closes at once, without waiting for the server. */
   disconnect(): void;
+  /** Listens to a client event (`ready`, `error`, `end`, `message`, ...). */
   on(event: string, listener: Listener): unknown;
+  /** Listens to the next such event only. */
   once(event: string, listener: Listener): unknown;
+  /** Stops listening. */
   off(event: string, listener: Listener): unknown;
+  /** Subscribes this connection to pub/sub channels. */
   subscribe(...channels: string[]): Promise<unknown>;
+  /** Unsubscribes this connection from pub/sub channels. */
   unsubscribe(...channels: string[]): Promise<unknown>;
   /** `Redis#duplicate(options)`, or `Cluster#duplicate(startupNodes, options)`. */
   duplicate(...args: unknown[]): IoredisFamilyClient;

@@ -21,19 +21,23 @@ export type ScriptRunner = (
 
 /** The script-backed operations of a Redis `LockNode`, independent of the client. */
 export interface LockCommands {
+  /** Runs the acquire script: sets every key to `value` with TTL `ttlMs` if all are free or ours. */
   acquire(
     keys: readonly string[],
     value: string,
     ttlMs: number,
     signal?: AbortSignal,
   ): Promise<AcquireScriptReply>;
+  /** Runs the extend script: resets the TTL of every key that holds `value`; never creates a key. */
   extend(
     keys: readonly string[],
     value: string,
     ttlMs: number,
     signal?: AbortSignal,
   ): Promise<boolean>;
+  /** Runs the release script: deletes each key holding `value`, resolves with how many. */
   release(keys: readonly string[], value: string, signal?: AbortSignal): Promise<number>;
+  /** Reads each key's value and remaining TTL. */
   inspect(keys: readonly string[]): Promise<InspectedKey[]>;
 }
 

@@ -131,6 +131,7 @@ export class ConnectionStateTracker {
     return this.#detach ? this.#state : this.#readState();
   }
 
+  /** Records the connection's new state and tells the listeners when it changed. */
   set(state: RedisConnectionState): void {
     if (state.status === this.#state.status && state.status !== 'down') return;
     this.#state = state;

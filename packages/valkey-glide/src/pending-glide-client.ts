@@ -10,6 +10,7 @@ export type GlideClientInstance = GlideClient | GlideClusterClient;
 
 /** A GLIDE client class: `GlideClient` or `GlideClusterClient` (of any installed copy). */
 export interface GlideClientClass {
+  /** GLIDE's own factory: connects and resolves with the client. */
   createClient(
     configuration: GlideClientConfiguration | GlideClusterClientConfiguration,
   ): Promise<GlideClientInstance>;
