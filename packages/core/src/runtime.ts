@@ -10,7 +10,7 @@
 export interface RedlockRuntime {
   /** Monotonic milliseconds; only differences are meaningful. Validity is measured with it. */
   now(): number;
-  /** Wall-clock epoch milliseconds; used only to report `lock.expiration`. */
+  /** Wall-clock epoch milliseconds; reports `lock.expiration` and orders waiting-line places. */
   epochNow(): number;
   /** Run `callback` once after `delayMs`; returns a handle for {@link clearTimer}. */
   setTimer(callback: () => void, delayMs: number): unknown;
