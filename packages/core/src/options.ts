@@ -48,12 +48,13 @@ export interface RedlockOptions {
    * A node whose server started less than this many ms ago counts toward no
    * quorum (acquire, extend, fencing): it may have restarted without the
    * locks it granted. Set it to at least your longest TTL plus its drift.
-   * `0` turns the guard off. Default `'auto'`: 30 000 ms when there are at
-   * least 3 nodes and every node reports its server's start (`serverRun`),
-   * otherwise 0; so a single development server is never refused, and a
-   * production quorum is guarded. Needs `serverRun` on every node when > 0.
+   * Needs `serverRun` on every node (the standalone Redis nodes and
+   * `MemoryLockNode` have it). Default `0`, off: a guard on by default would
+   * refuse every lock for that long after servers start (a developer's first
+   * `redis-server`, every test, a deploy of all masters), so production sets
+   * it explicitly (see docs/production.md).
    */
-  restartGuardMs?: number | 'auto';
+  restartGuardMs?: number;
   /**
    * Wait in line across processes: a waiter takes a place, the same on
    * every node (when its acquisition started), in each key's waiting line,
@@ -92,11 +93,8 @@ export const defaultOptions = {
   automaticExtensionThreshold: 500,
   nodeTimeoutMs: 100,
   fencing: false,
-  restartGuardMs: 'auto',
+  restartGuardMs: 0,
 } as const;
-
-/** The guard `restartGuardMs: 'auto'` applies to a quorum of 3 or more nodes that report restarts. */
-export const AUTO_RESTART_GUARD_MS = 30_000;
 
 /** Fixed part of the drift allowance, for the granularity of TTLs on the nodes. */
 export const CLOCK_PRECISION_MS = 2;

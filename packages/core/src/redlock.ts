@@ -46,7 +46,7 @@ export class Redlock implements AsyncDisposable {
   readonly automaticExtensionThreshold: number;
   /** Whether locks carry a fencing token (`lock.fencingToken`). */
   readonly fencing: boolean;
-  /** The restart guard in ms, `'auto'` resolved; 0 when off. */
+  /** The restart guard in ms; 0 when off. */
   readonly restartGuardMs: number;
   readonly #retryDefaults: Omit<RetryPlan, 'signal'>;
   readonly #runtime: RedlockRuntime;

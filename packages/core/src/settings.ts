@@ -1,18 +1,13 @@
 /**
  * The settings of a `Redlock` and of each acquisition: options checked with
- * the argument checks of `validate.ts`, defaults filled in, `'auto'`
+ * the argument checks of `validate.ts`, defaults filled in,
  * resolved, capabilities the options need checked against the nodes.
  *
  * @module
  */
 import { InvalidArgumentError } from './errors.js';
 import type { LockNode } from './lock-node.js';
-import {
-  type AcquireOptions,
-  AUTO_RESTART_GUARD_MS,
-  defaultOptions,
-  type RedlockOptions,
-} from './options.js';
+import { type AcquireOptions, defaultOptions, type RedlockOptions } from './options.js';
 import { type RedlockRuntime, systemRuntime } from './runtime.js';
 import {
   describeValue,
@@ -45,7 +40,7 @@ export interface RedlockSettings {
   readonly runtime: RedlockRuntime;
   /** Locks carry fencing tokens (every node has the fencing capability). */
   readonly fencing: boolean;
-  /** Resolved restart guard in ms; 0 when off. */
+  /** The restart guard in ms; 0 when off. */
   readonly restartGuardMs: number;
   /** Acquisitions wait in the nodes' lines (see waiting-line.ts). */
   readonly waitingLine: boolean;
@@ -101,17 +96,11 @@ function validateFencing(fencing: unknown, nodes: readonly LockNode[]): boolean 
   return true;
 }
 
-/**
- * `'auto'` (the default) guards a quorum of 3 or more nodes that all report
- * their server's start; an explicit guard needs every node to report it.
- */
+/** An explicit guard needs every node to report its server's start. */
 function resolveRestartGuard(guard: unknown, nodes: readonly LockNode[]): number {
-  const reporting = nodes.every((node) => typeof node.serverRun === 'function');
-  if (guard === undefined || guard === 'auto') {
-    return nodes.length >= 3 && reporting ? AUTO_RESTART_GUARD_MS : 0;
-  }
+  if (guard === undefined) return defaultOptions.restartGuardMs;
   const guardMs = validateTimerMs('restartGuardMs', guard);
-  if (guardMs > 0 && !reporting) {
+  if (guardMs > 0 && !nodes.every((node) => typeof node.serverRun === 'function')) {
     const lacking = nodes.filter((node) => typeof node.serverRun !== 'function');
     throw new InvalidArgumentError(
       `restartGuardMs needs nodes that report their server's start (serverRun); ${lacking.map((node) => `"${node.name}"`).join(', ')} cannot`,

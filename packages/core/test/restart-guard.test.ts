@@ -91,14 +91,14 @@ describe('restart guard', () => {
     expect(order.indexOf('n1 run checked')).toBeLessThan(order.indexOf('n1 acquire'));
   });
 
-  it('resolves the default: 30 s for 3+ nodes that report restarts, else off; explicit needs serverRun', () => {
+  it('is off by default, and an explicit guard needs every node to report restarts', () => {
     const clock = { now: () => 0 };
     const reporting = [1, 2, 3].map(
       (n) => new TestMemoryNode({ clock, name: `r${n}`, restartDetection: true }),
     );
     const silent = [1, 2, 3].map((n) => new TestMemoryNode({ clock, name: `s${n}` }));
-    expect(new Redlock(reporting).restartGuardMs).toBe(30_000);
-    expect(new Redlock(reporting.slice(0, 1)).restartGuardMs).toBe(0);
+    expect(new Redlock(reporting).restartGuardMs).toBe(0);
+    expect(new Redlock(reporting, { restartGuardMs: 30_000 }).restartGuardMs).toBe(30_000);
     expect(new Redlock(silent).restartGuardMs).toBe(0);
     expect(new Redlock(reporting, { restartGuardMs: 0 }).restartGuardMs).toBe(0);
     expect(() => new Redlock(silent, { restartGuardMs: 1000 })).toThrow(InvalidArgumentError);

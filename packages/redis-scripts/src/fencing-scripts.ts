@@ -3,7 +3,7 @@ import { defineRedisScript } from './redis-script.js';
 /**
  * The Redis side of two optional `LockNode` capabilities of `@redlock/core`:
  * fencing counters (`acquireFenced`, `raiseFence`) and restart detection
- * (`serverRun`). Not wired into the Redis node yet.
+ * (`serverRun`), used by `RedisLockNode`.
  *
  * Counters are plain string keys next to their lock key, without a TTL (a
  * counter must outlive every lock on its key), in the same hash slot
@@ -85,6 +85,15 @@ for _, key in ipairs(KEYS) do
 end
 return string.format('%.0f', smallest)
 `,
+);
+
+/**
+ * `INFO server` from inside a script (allowed since Redis 7): the reply of
+ * the connection that runs it, so no client needs a generic command for it.
+ */
+export const serverInfoScript = defineRedisScript(
+  'serverInfo',
+  `return redis.call('INFO', 'server')`,
 );
 
 /** The fencing scripts, for `SCRIPT LOAD` when a node uses fencing. */

@@ -1,17 +1,29 @@
 import { setMaxListeners } from 'node:events';
 import {
   type AcquireReply,
+  type FencedAcquireReply,
   type InLineReply,
   InvalidArgumentError,
   type KeyState,
   type LinePlace,
   type LockNode,
   type ReleaseListener,
+  type ServerRun,
   validateKeys,
+  validateLockArguments,
 } from '@redlock/core';
 import { closeWithin } from './bounded-close.js';
 import { ChannelListeners } from './channel-listeners.js';
 import { runWithDeadline } from './deadline.js';
+import {
+  acquireFencedScript,
+  decodeAcquireFencedReply,
+  decodeRaiseFenceReply,
+  fenceKeyOf,
+  parseServerRun,
+  raiseFenceScript,
+  serverInfoScript,
+} from './fencing-scripts.js';
 import { describeCrossSlotKeys } from './hash-slot.js';
 import { lockCommands, type ScriptRunner } from './lock-commands.js';
 import { preloadedScripts } from './lock-scripts.js';
@@ -83,6 +95,17 @@ export class RedisLockNode implements LockNode {
   #subscriber: RedisSubscriber | undefined;
   #listeners: ChannelListeners | undefined;
   #closing: Promise<void> | undefined;
+  /** The server run the current connection answered for (`INFO server`); cleared when it drops. */
+  #knownRun:
+    | { readonly runId: string; readonly uptimeMs: number; readonly readAt: number }
+    | undefined;
+  /**
+   * Restart detection (`LockNode.serverRun`): the run of the server this
+   * node's connection reaches, read with `INFO server` once per connection
+   * (again after every reconnection) and synchronous after that. Absent on a
+   * cluster, which is not one server.
+   */
+  readonly serverRun?: (signal?: AbortSignal) => ServerRun | Promise<ServerRun>;
 
   constructor(port: RedisClientPort, options: RedisLockNodeSettings = {}) {
     this.#port = port;
@@ -103,6 +126,55 @@ export class RedisLockNode implements LockNode {
     this.#stopWatchingState = port.watchState((state) => this.#onState(state));
     if (port.state.status === 'ready') void this.#scripts?.connectionReady();
     if (port.createSubscriber) this.watch = (keys, onRelease) => this.#watch(keys, onRelease);
+    if (!port.isCluster) this.serverRun = (signal) => this.#serverRun(signal);
+  }
+
+  /**
+   * The fencing capability (`LockNode.acquireFenced`, see fencing-scripts.ts):
+   * `acquire`, and on a grant each key's counter (`fenceKeyOf`, no TTL)
+   * becomes `max(counter + 1, TIME in µs)`.
+   */
+  async acquireFenced(
+    keys: readonly string[],
+    value: string,
+    ttlMs: number,
+    signal?: AbortSignal,
+  ): Promise<FencedAcquireReply> {
+    validateLockArguments(keys, value, ttlMs);
+    const scriptKeys = [...keys, ...this.#fenceKeys(keys)];
+    const reply = await this.#run(acquireFencedScript, scriptKeys, [value, String(ttlMs)], signal);
+    return decodeAcquireFencedReply(normalise(reply));
+  }
+
+  /** The fencing write-back (`LockNode.raiseFence`): never lowers a counter. */
+  async raiseFence(keys: readonly string[], fence: bigint, signal?: AbortSignal): Promise<bigint> {
+    validateKeys(keys);
+    if (typeof fence !== 'bigint' || fence < 0n || fence >= 2n ** 53n) {
+      throw new InvalidArgumentError('fence must be a bigint in [0, 2^53)');
+    }
+    const reply = await this.#run(raiseFenceScript, this.#fenceKeys(keys), [String(fence)], signal);
+    return decodeRaiseFenceReply(normalise(reply));
+  }
+
+  /**
+   * Counter keys next to the lock keys, in the lock key's slot as the server
+   * sees it (after both prefixes), so a Cluster runs the script on one node.
+   */
+  #fenceKeys(keys: readonly string[]): string[] {
+    const prefix = this.#port.keyPrefix + this.#options.keyPrefix;
+    return keys.map((key) => fenceKeyOf(prefix + key));
+  }
+
+  #serverRun(signal?: AbortSignal): ServerRun | Promise<ServerRun> {
+    const known = this.#knownRun;
+    if (known !== undefined && this.#port.state.status === 'ready') {
+      return { runId: known.runId, uptimeMs: known.uptimeMs + (performance.now() - known.readAt) };
+    }
+    return this.#run(serverInfoScript, [], [], signal).then((reply) => {
+      const run = parseServerRun(String(normalise(reply)));
+      this.#knownRun = { ...run, readAt: performance.now() };
+      return run;
+    });
   }
 
   /**
@@ -216,6 +288,8 @@ export class RedisLockNode implements LockNode {
   }
 
   #onState(state: RedisConnectionState): void {
+    // A new connection may reach a restarted server: read its run again.
+    if (state.status !== 'ready') this.#knownRun = undefined;
     if (state.status === 'ready') void this.#scripts?.connectionReady();
     else this.#scripts?.connectionLost();
     if (this.#closing) return;
@@ -328,4 +402,12 @@ function interruptController(): AbortController {
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
   return controller;
+}
+
+/** Replies as strings: clients may hand back a `Buffer` or a number. */
+function normalise(reply: unknown): unknown {
+  if (Array.isArray(reply)) return reply.map(normalise);
+  if (reply instanceof Uint8Array) return new TextDecoder().decode(reply);
+  if (typeof reply === 'number' || typeof reply === 'bigint') return String(reply);
+  return reply;
 }
