@@ -1,7 +1,7 @@
-import { type InLineReply, type LinePlace, type LockNode, Redlock } from '@redlock/core';
+import type { InLineReply, LinePlace, LockNode } from '@redlock/core';
 import { expect, it, type TestContext } from 'vitest';
 import type { Harness } from '../harness.js';
-import { pollUntil, sleep } from '../wait.js';
+import { sleep } from '../wait.js';
 import type { Group } from './group.js';
 
 type LineNode = LockNode & Required<Pick<LockNode, 'acquireInLine'>>;
@@ -132,52 +132,6 @@ export const lineGroup: Group = {
       const both = await node.acquireInLine([a!, b!], h.value('both'), TTL_MS, place(4));
       expectRefused(both, 'the keys are held');
       expect(both.ahead, 'two places before ours in the line of b, none in a').toBe(2);
-    });
-
-    it('let a Redlock with waitingLine hand over in arrival order across instances', async (context) => {
-      const stores = [0, 1, 2];
-      const clients = async () => Promise.all(stores.map((store) => lineNode(h, context, store)));
-      const options = { waitingLine: true, retryDelay: 20, retryJitter: 0, retryCount: -1 };
-      const [holder, first, second] = [
-        new Redlock(await clients(), options),
-        new Redlock(await clients(), options),
-        new Redlock(await clients(), options),
-      ];
-      const resource = h.key();
-      const held = await holder.acquire(resource, TTL_MS);
-      // How many places the line of store 0 holds: a probe ranked last, taking no place.
-      const probe = await lineNode(h, context, 0);
-      const waitersInLine = async (count: number) =>
-        pollUntil(
-          async () => {
-            const reply = await probe.acquireInLine(
-              [resource],
-              h.value('probe'),
-              TTL_MS,
-              place(Number.MAX_SAFE_INTEGER, 0),
-            );
-            return !reply.acquired && reply.ahead >= count;
-          },
-          { timeoutMs: 5_000, failure: `${count} waiter(s) never took a place in line` },
-        );
-      const order: string[] = [];
-      const firstDone = first.acquire(resource, TTL_MS).then(async (lock) => {
-        order.push('first');
-        await lock.release();
-      });
-      // The first waiter has its place before the second one starts.
-      await waitersInLine(1);
-      const secondDone = second.acquire(resource, TTL_MS).then(async (lock) => {
-        order.push('second');
-        await lock.release();
-      });
-      await waitersInLine(2);
-      await held.release();
-      await Promise.all([firstDone, secondDone]);
-      expect(order, 'turns must follow the places, across Redlock instances').toEqual([
-        'first',
-        'second',
-      ]);
     });
   },
 };
