@@ -115,6 +115,15 @@ export function validateRetryPlan(
   defaults: Omit<RetryPlan, 'signal'>,
 ): RetryPlan {
   const given = validateOptionsObject(options) as AcquireOptions;
+  // The usual call overrides nothing: the defaults were validated once, by the constructor.
+  if (
+    given.retryCount === undefined &&
+    given.retryDelay === undefined &&
+    given.retryJitter === undefined &&
+    given.waitTimeoutMs === undefined
+  ) {
+    return { ...defaults, signal: validateSignal(given.signal) };
+  }
   const plan = validateRetryOptions({
     retryCount: given.retryCount ?? defaults.retryCount,
     retryDelay: given.retryDelay ?? defaults.retryDelay,
