@@ -18,9 +18,9 @@ export class WaitLine {
   private members = 0;
   private closed = false;
   private readonly unsubscribes: (() => Promise<void>)[] = [];
-  /** value -> indexes of nodes that reported its release. */
-  private readonly releaseVotes = new Map<string, Set<number>>();
-  private readonly finishedValues = new Set<string>();
+  // Made on first use: most lines (one per acquisition) never see a release.
+  private votesByValue: Map<string, Set<number>> | undefined;
+  private finished: Set<string> | undefined;
   /** Started by the first wait: a line whose members never wait costs no subscription. */
   private listening: Promise<void> | undefined;
 
@@ -32,6 +32,18 @@ export class WaitLine {
     private readonly runtime: RedlockRuntime,
     private readonly onEmpty: (line: WaitLine) => void,
   ) {}
+
+  /** value -> indexes of nodes that reported its release. */
+  private get releaseVotes(): Map<string, Set<number>> {
+    this.votesByValue ??= new Map();
+    return this.votesByValue;
+  }
+
+  /** Values whose release was already counted. */
+  private get finishedValues(): Set<string> {
+    this.finished ??= new Set();
+    return this.finished;
+  }
 
   /** Resolves once every node that can watch listens (or gave up trying); never rejects. */
   get ready(): Promise<void> {
@@ -229,13 +241,18 @@ function unsubscribeQuietly(unsubscribe: unknown): void {
 /** The lines of one Redlock instance, by resource set. */
 export class WaitLines {
   private readonly lines = new Map<string, WaitLine>();
+  /** Computed once: every acquisition makes a line (it joins before its first attempt). */
+  private readonly wakeThreshold: number;
 
   constructor(
     private readonly nodes: readonly LockNode[],
-    private readonly quorum: number,
+    quorum: number,
     private readonly nodeTimeoutMs: number,
     private readonly runtime: RedlockRuntime,
-  ) {}
+  ) {
+    const watchable = nodes.filter((node) => node.watch).length;
+    this.wakeThreshold = Math.max(1, Math.min(quorum, watchable));
+  }
 
   /** How many of this instance's acquisitions are queued for `lineKey`. */
   waiting(lineKey: string): number {
@@ -251,12 +268,10 @@ export class WaitLines {
   join(lineKey: string, keys: readonly string[]): WaitLine {
     let line = this.lines.get(lineKey);
     if (line === undefined) {
-      const watchable = this.nodes.filter((node) => node.watch).length;
-      const threshold = Math.max(1, Math.min(this.quorum, watchable));
       line = new WaitLine(
         keys,
         this.nodes,
-        threshold,
+        this.wakeThreshold,
         this.nodeTimeoutMs,
         this.runtime,
         (empty) => {
@@ -281,5 +296,6 @@ export class WaitLines {
  * resource named like an encoded list (`["a","b"]`) is not that list.
  */
 export function lineKeyOf(keys: readonly string[]): string {
-  return JSON.stringify([...keys].sort());
+  // One key: the same string, without the copy and the sort.
+  return JSON.stringify(keys.length === 1 ? keys : [...keys].sort());
 }
