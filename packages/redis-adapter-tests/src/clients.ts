@@ -86,11 +86,23 @@ export interface RedisClientUnderTest {
   /** `clientOptions` for `createRedlock` that name its connections (`CLIENT SETNAME`). */
   namedClientOptions(name: string): Record<string, unknown>;
   /**
-   * `false` for a client that tells nothing about its connection (GLIDE):
-   * its node cannot know it is down, so calls wait for their timeout instead
-   * of failing at once with the cause. Default `true`.
+   * `false` for a client that tells nothing about a connection it lost or
+   * got back (GLIDE, which reconnects silently): its node cannot know that a
+   * server went down, so calls wait for their timeout instead of failing at
+   * once with the cause, and cannot know that a server came back with an
+   * empty script cache. A client that never connected is still reported
+   * with its cause (`createRedlock with nothing listening`). Default `true`.
    */
   readonly reportsConnectionState?: boolean;
+  /**
+   * How long a connection may still show on the server (`CLIENT LIST`,
+   * `PUBSUB NUMSUB`) after the `close()` that closed it resolved; the suite
+   * polls up to this long (`expectAfterClose`). Default `0`: gone when
+   * `close()` resolves. GLIDE: its Rust core drops a closed client's server
+   * connection only at its next connection check (`CONNECTION_CHECKS_INTERVAL`,
+   * 3 s, not configurable), though the process can exit at once.
+   */
+  readonly closedConnectionLingersMs?: number;
   /** Clients of this very library that the package refuses (e.g. node-redis `createSentinel`). */
   unsupportedClients?(): { readonly label: string; readonly client: unknown }[];
 }
@@ -246,6 +258,8 @@ function valkeyGlideClient(module: typeof glide2, foreign: IoredisModule): Redis
   return {
     name: 'valkey-glide 2',
     reportsConnectionState: false,
+    // GLIDE's 3 s connection check, plus room for six test runs on two cores.
+    closedConnectionLingersMs: 5000,
     packageDir: 'valkey-glide',
     clientAlias: 'valkey-glide2',
     createNode: (client, options) => new ValkeyGlideLockNode(client as never, options),

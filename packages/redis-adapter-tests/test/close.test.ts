@@ -11,6 +11,7 @@ import {
 } from '@redlock/test-utils';
 import { useRedisServers } from '@redlock/test-utils/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
+import { expectAfterClose } from '../src/after-close.js';
 import { redisClients } from '../src/clients.js';
 
 const { servers } = useRedisServers(3);
@@ -104,7 +105,11 @@ describe.each(redisClients)('createRedlock(...).close() ($name)', (client) => {
       expect(openHandles().timers).toBeLessThanOrEqual(before.timers);
       expect(openHandles().sockets).toBeLessThanOrEqual(before.sockets);
       for (const server of servers.slice(1)) {
-        expect(await clientNames(server)).not.toContain('redlock-frozen');
+        await expectAfterClose(
+          client,
+          () => clientNames(server),
+          (names) => expect(names).not.toContain('redlock-frozen'),
+        );
       }
     },
     HANG_LIMIT_MS,
@@ -126,7 +131,11 @@ describe.each(redisClients)('createRedlock(...).close() ($name)', (client) => {
       await redlock.close();
 
       for (const server of servers.slice(1)) {
-        expect(await clientNames(server)).not.toContain('redlock-black-holed');
+        await expectAfterClose(
+          client,
+          () => clientNames(server),
+          (names) => expect(names).not.toContain('redlock-black-holed'),
+        );
       }
     },
     HANG_LIMIT_MS,
@@ -147,7 +156,11 @@ describe.each(redisClients)('createRedlock(...).close() ($name)', (client) => {
 
     expect(await released).toEqual([1, 1, 1]);
     for (const server of servers) {
-      expect(await clientNames(server)).not.toContain('redlock-graceful');
+      await expectAfterClose(
+        client,
+        () => clientNames(server),
+        (names) => expect(names).not.toContain('redlock-graceful'),
+      );
       expect(await server.call('KEYS', '*')).toEqual([]);
     }
   });
@@ -159,8 +172,11 @@ describe.each(redisClients)('createRedlock(...).close() ($name)', (client) => {
     await redlock.close();
 
     // A connection still being opened is let finish and then closed, never left open.
-    const lists = await Promise.all(servers.map((server) => server.command('CLIENT', 'LIST')));
-    expect(lists.join('\n')).not.toContain('redlock-at-once');
+    await expectAfterClose(
+      client,
+      () => Promise.all(servers.map((server) => server.command('CLIENT', 'LIST'))),
+      (lists) => expect(lists.join('\n')).not.toContain('redlock-at-once'),
+    );
   });
 
   it('stops an acquire in flight: it rejects with "this Redlock was closed", without retrying on', async () => {
@@ -179,7 +195,11 @@ describe.each(redisClients)('createRedlock(...).close() ($name)', (client) => {
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as Error).message).toMatch(/^this Redlock was closed/);
     for (const server of servers) {
-      expect(await clientNames(server)).not.toContain('redlock-in-flight');
+      await expectAfterClose(
+        client,
+        () => clientNames(server),
+        (names) => expect(names).not.toContain('redlock-in-flight'),
+      );
       expect(await server.command('GET', 'close:held')).toBe('other');
     }
   });

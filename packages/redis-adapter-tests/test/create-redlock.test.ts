@@ -3,6 +3,7 @@ import { DEFAULT_REDIS_URL } from '@redlock/redis-scripts';
 import type { RedisServer } from '@redlock/test-utils';
 import { useRedisServers } from '@redlock/test-utils/vitest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { expectAfterClose } from '../src/after-close.js';
 import { redisClients } from '../src/clients.js';
 
 const { servers } = useRedisServers(3);
@@ -48,7 +49,13 @@ describe.each(redisClients)('createRedlock ($name)', (client) => {
 
     await redlock.close();
 
-    for (const server of servers) expect(await clientNames(server)).not.toContain('redlock-owned');
+    for (const server of servers) {
+      await expectAfterClose(
+        client,
+        () => clientNames(server),
+        (names) => expect(names).not.toContain('redlock-owned'),
+      );
+    }
   });
 
   it('takes { host, port, db, username, password } objects, like RedLock connection_details', async () => {

@@ -8,6 +8,7 @@ import {
 } from '@redlock/redis-scripts';
 import { useRedisServers } from '@redlock/test-utils/vitest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectAfterClose } from '../src/after-close.js';
 import { type ClientHandle, redisClients, supportsClientKeyPrefix } from '../src/clients.js';
 
 const { servers } = useRedisServers(2);
@@ -176,6 +177,19 @@ describe.each(redisClients)('$name lock node', (client) => {
       },
     );
 
+    it.runIf(client.reportsConnectionState === false)(
+      'fails after commandTimeoutMs, naming the node, once its server is gone (never told it is down)',
+      async () => {
+        const gone = await open(servers[1]!);
+        const node = client.createNode(gone.client, { commandTimeoutMs: 100 });
+        await servers[1]!.kill();
+        const error = await node.acquire(['k'], 'v', 1000).catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(CommandTimeoutError);
+        expect((error as Error).message).toBe(`acquire on ${node.name} timed out after 100 ms`);
+        await node.close();
+      },
+    );
+
     it('rejects at once when the signal is already aborted', async () => {
       const idle = client.unconnected({ host: '127.0.0.1', port: 1 });
       const reason = new Error('too late');
@@ -224,10 +238,11 @@ describe.each(redisClients)('$name lock node', (client) => {
         1,
       ]);
       await node.close();
-      expect(await servers[0]!.call('PUBSUB', 'NUMSUB', releaseChannel('closing'))).toEqual([
-        releaseChannel('closing'),
-        0,
-      ]);
+      await expectAfterClose(
+        client,
+        () => servers[0]!.call('PUBSUB', 'NUMSUB', releaseChannel('closing')),
+        (numsub) => expect(numsub).toEqual([releaseChannel('closing'), 0]),
+      );
       expect(await client.createNode(handle.client).acquire(['after'], 'v', 1000)).toEqual({
         acquired: true,
       });

@@ -103,6 +103,14 @@ describe.each(redisClients)('cold start ($name)', (client) => {
       await server.restart();
       await node.ready();
 
+      if (client.reportsConnectionState === false) {
+        // GLIDE reconnects without telling anyone, so the node cannot know
+        // that the new server's cache is empty: its first call after the
+        // restart gets NOSCRIPT once and is resent as EVAL, which succeeds.
+        expect(await node.acquire(['cold:restarted'], 'me', 10_000)).toEqual({ acquired: true });
+        expect(await errorsOf(server, 'NOSCRIPT')).toBe(1);
+        return;
+      }
       expect(await cachedScripts(server)).toEqual(all);
       expect(await node.acquire(['cold:restarted'], 'me', 10_000)).toEqual({ acquired: true });
       expect(await errorsOf(server, 'NOSCRIPT')).toBe(0);

@@ -10,6 +10,7 @@ import type {
   GlideReturnType,
   PubSubMsg,
 } from '@valkey/valkey-glide';
+import { explainConnectFailure } from './connect-probe.js';
 import { glideNodeName } from './glide-node-name.js';
 import {
   type GlideClientClass,
@@ -23,6 +24,12 @@ export type ValkeyGlideClient = GlideClientInstance | PendingGlideClient;
 type AnyConfiguration = GlideClientConfiguration | GlideClusterClientConfiguration;
 
 const ignore = () => undefined;
+
+/** GLIDE's error for a call on a client that could not connect (`Standalone connect failed - IoError: ...`). */
+const CONNECT_FAILED = /^Standalone connect failed\b/;
+
+/** How long closing a subscriber waits for its UNSUBSCRIBE before closing it anyway. */
+const UNSUBSCRIBE_ON_CLOSE_MS = 200;
 
 /** GLIDE reports NOSCRIPT as "... NoScriptError: No matching script"; the node expects Redis' own wording. */
 function asRedisError(error: unknown): unknown {
@@ -90,6 +97,11 @@ export function valkeyGlidePort(input: ValkeyGlideClient): RedisClientPort {
       }
       return (await client.customCommand(command)) as GlideReturnType;
     } catch (error) {
+      // A lazily connecting client (createRedlock's) fails each call with a
+      // "connect failed ... timed out" of its own, a refused connection included.
+      if (!isCluster && error instanceof Error && CONNECT_FAILED.test(error.message)) {
+        throw await explainConnectFailure(error, source.configuration.addresses?.[0]);
+      }
       throw asRedisError(error);
     }
   };
@@ -163,7 +175,17 @@ function openSubscriber(
     },
     close() {
       closed = true;
-      subscriber.then((created) => created.close(), ignore);
+      // GLIDE's core keeps a closed client's connection, still subscribed,
+      // until its next connection check (up to 3 s): unsubscribe first, so
+      // the server stops sending at once, bounded in case it never answers.
+      subscriber.then(
+        (created) =>
+          created
+            .unsubscribe(null, UNSUBSCRIBE_ON_CLOSE_MS)
+            .catch(ignore)
+            .finally(() => created.close()),
+        ignore,
+      );
     },
   };
 }

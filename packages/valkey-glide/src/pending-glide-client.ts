@@ -4,6 +4,7 @@ import type {
   GlideClusterClient,
   GlideClusterClientConfiguration,
 } from '@valkey/valkey-glide';
+import { explainConnectFailure } from './connect-probe.js';
 
 /** A GLIDE client of either kind. */
 export type GlideClientInstance = GlideClient | GlideClusterClient;
@@ -94,8 +95,12 @@ export class PendingGlideClient {
         this.#notify();
         return client;
       },
-      (error: unknown) => {
-        this.#failure = error instanceof Error ? error : new Error(String(error));
+      async (error: unknown) => {
+        const glideError = error instanceof Error ? error : new Error(String(error));
+        // GLIDE says "timed out" for a refused connection too: ask the socket layer.
+        this.#failure = this.#closed
+          ? glideError
+          : await explainConnectFailure(glideError, this.configuration.addresses?.[0]);
         this.#notify();
         throw this.#failure;
       },
