@@ -57,6 +57,8 @@ export class Quorum {
   readonly waitingLine: boolean;
   readonly #observer: ReleaseObserver;
   readonly #guard: RestartGuard | undefined;
+  /** The rules of a round that applied the configured per-node timeout (most rounds): made once. */
+  readonly #rules: RoundRules;
 
   constructor(settings: QuorumSettings, observer: ReleaseObserver) {
     this.nodes = settings.nodes;
@@ -69,6 +71,11 @@ export class Quorum {
     const guardMs = settings.restartGuardMs ?? 0;
     this.#guard = guardMs > 0 ? new RestartGuard(guardMs) : undefined;
     this.#observer = observer;
+    this.#rules = {
+      nodeCount: this.nodes.length,
+      quorum: this.quorum,
+      nodeTimeoutMs: this.nodeTimeoutMs,
+    };
   }
 
   /** The drift allowance for a TTL: validity ends this long before the keys expire. */
@@ -199,7 +206,7 @@ export class Quorum {
       validity,
       fencingToken: succeeded ? candidate : undefined,
       rules,
-      describe: () => describeRound(report, rules),
+      describe: describeVerdict,
     };
   }
 
@@ -229,7 +236,7 @@ export class Quorum {
       call: (node, nodeSignal) => node.release(keys, value, nodeSignal),
       classify: classifyRelease,
       successStatus: 'released',
-      isDecided: (tally) => tally.successes >= this.quorum,
+      isDecided: this.#quorumReached,
       nodeTimeoutMs: this.nodeTimeoutMs,
       runtime: this.runtime,
     });
@@ -275,6 +282,7 @@ export class Quorum {
 
   /** The rules a description of `round` refers to. */
   rulesFor(round: RoundResult): RoundRules {
+    if (round.nodeTimeoutMs === this.nodeTimeoutMs) return this.#rules;
     return {
       nodeCount: this.nodes.length,
       quorum: this.quorum,
@@ -311,10 +319,16 @@ export class Quorum {
       report,
       validity,
       rules,
-      describe: () => describeRound(report, rules),
+      describe: describeVerdict,
     };
   }
 
   readonly #quorumDecided = (tally: Tally): boolean => quorumDecided(tally, this.quorum);
+  readonly #quorumReached = (tally: Tally): boolean => tally.successes >= this.quorum;
   readonly #contentionDecided = (tally: Tally): boolean => contentionDecided(tally, this.quorum);
+}
+
+/** A verdict's one-line explanation: shared by every verdict, so no closure is made per round. */
+function describeVerdict(this: RoundVerdict): string {
+  return describeRound(this.report, this.rules);
 }
