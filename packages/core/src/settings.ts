@@ -122,7 +122,9 @@ export function validateRetryPlan(
     given.retryJitter === undefined &&
     given.waitTimeoutMs === undefined
   ) {
-    return { ...defaults, signal: validateSignal(given.signal) };
+    const signal = validateSignal(given.signal);
+    // No signal either: the defaults are the plan (their `signal` reads undefined), no copy.
+    return signal === undefined ? (defaults as RetryPlan) : { ...defaults, signal };
   }
   const plan = validateRetryOptions({
     retryCount: given.retryCount ?? defaults.retryCount,
