@@ -130,7 +130,8 @@ export class Lock implements AsyncDisposable {
     return traceRelease(this, () => this.#release());
   }
 
-  async #release(): Promise<ReleaseReport> {
+  // Not async: `Quorum.release` is, and a second async layer only adds promise hops.
+  #release(): Promise<ReleaseReport> {
     this.#state = 'released';
     return this.#quorum.release(this.resources, this.value);
   }
