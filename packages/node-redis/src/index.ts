@@ -1,5 +1,3 @@
-/** Options of {@link NodeRedisLockNode}. */
-export type { RedisLockNodeOptions as NodeRedisLockNodeOptions } from '@redlock/redis-scripts';
 export * from '@redlock/redis-scripts/client-package';
 export {
   type CreateRedlockOptions,
@@ -9,14 +7,24 @@ export {
   nodeRedisBinding,
 } from './create-redlock.js';
 export type {
+  NodeRedisAnyClient,
   NodeRedisClient,
   NodeRedisCluster,
   NodeRedisCommandOptions,
   NodeRedisConnectionEvent,
   NodeRedisMessageListener,
+  NodeRedisSentinel,
   NodeRedisSingleClient,
   NodeRedisSubscriber,
 } from './node-redis-client.js';
 export { nodeRedisPort } from './node-redis-client-port.js';
-export { NodeRedisLockNode } from './node-redis-lock-node.js';
-export { nodeRedisNodeName } from './node-redis-node-name.js';
+export {
+  NodeRedisLockNode,
+  type NodeRedisLockNodeOptions,
+} from './node-redis-lock-node.js';
+export {
+  type NodeRedisSentinelNaming,
+  nodeRedisNodeName,
+  nodeRedisSentinelName,
+} from './node-redis-node-name.js';
+export { nodeRedisSentinelPort } from './node-redis-sentinel-port.js';

@@ -76,32 +76,64 @@ export interface NodeRedisCluster {
   destroy(): void;
 }
 
+/**
+ * A client from `createSentinel()`: commands go to the master the sentinels
+ * name, and its pub/sub connection follows that master too.
+ */
+export interface NodeRedisSentinel {
+  readonly isOpen: boolean;
+  readonly isReady: boolean;
+  /** Sends one command to the master (`isReadonly` false). */
+  sendCommand(
+    isReadonly: boolean | undefined,
+    args: string[],
+    options?: NodeRedisCommandOptions,
+  ): Promise<unknown>;
+  /** Subscribes `listener` to `channels` on the client's own pub/sub connection to the master. */
+  subscribe(channels: string[], listener: NodeRedisMessageListener): Promise<unknown>;
+  /** Stops `listener` receiving `channels` (other listeners keep theirs). */
+  unsubscribe(channels: string[], listener: NodeRedisMessageListener): Promise<unknown>;
+  /** The master the sentinels named last. */
+  getMasterNode(): unknown;
+  /** Closes every connection at once. */
+  destroy(): unknown;
+}
+
 /** A node-redis client from `createClient()` or cluster from `createCluster()`. */
 export type NodeRedisClient = NodeRedisSingleClient | NodeRedisCluster;
+
+/** What `NodeRedisLockNode` locks on: a client, a cluster or a `createSentinel()` client. */
+export type NodeRedisAnyClient = NodeRedisClient | NodeRedisSentinel;
 
 /** Clusters have `masters`; single-server clients do not. */
 export function isCluster(client: NodeRedisClient): client is NodeRedisCluster {
   return 'masters' in client;
 }
 
+/** Sentinel clients answer `getMasterNode()`; the others have no such method. */
+export function isSentinel(client: NodeRedisAnyClient): client is NodeRedisSentinel {
+  return typeof (client as Partial<NodeRedisSentinel>).getMasterNode === 'function';
+}
+
 /**
  * Why `value` is not a client this package can lock on, or `undefined` when
- * it is one: node-redis' `createSentinel()` clients and ioredis clients look
- * alike from JavaScript but fail on the first command.
+ * it is one: an ioredis client looks alike from JavaScript but fails on the
+ * first command.
  */
 export function describeWrongClient(value: unknown): string | undefined {
   const usage =
-    'NodeRedisLockNode needs a node-redis client or cluster, e.g. new NodeRedisLockNode(await createClient({ url }).connect())';
+    'NodeRedisLockNode needs a node-redis client, cluster or createSentinel() client, e.g. new NodeRedisLockNode(await createClient({ url }).connect())';
   if (value === null || typeof value !== 'object') return usage;
   const candidate = value as Record<string, unknown>;
   if (typeof candidate.evalsha === 'function' && typeof candidate.status === 'string') {
     return `${usage}; this is an ioredis client: use IoredisLockNode from @redlock/ioredis`;
   }
-  if (
-    typeof candidate.getSentinelNode === 'function' ||
-    typeof candidate.getMasterNode === 'function'
-  ) {
-    return `${usage}; createSentinel() clients are not supported: lock on the masters with ioredis' Sentinel support (@redlock/ioredis), or connect createClient() to each master`;
+  if (typeof candidate.getMasterNode === 'function') {
+    const sentinel =
+      typeof candidate.sendCommand === 'function' &&
+      typeof candidate.subscribe === 'function' &&
+      typeof candidate.unsubscribe === 'function';
+    return sentinel ? undefined : usage;
   }
   if (typeof candidate.sendCommand !== 'function' || typeof candidate.duplicate !== 'function') {
     return usage;

@@ -46,3 +46,25 @@ export function nodeRedisNodeName(client: NodeRedisClient): string {
     db: options.database ?? fromUrl?.db,
   });
 }
+
+/** What {@link nodeRedisSentinelName} reads: the options you gave `createSentinel()`. */
+export interface NodeRedisSentinelNaming {
+  /** The master name the sentinels monitor, e.g. `mymaster`. */
+  readonly name: string;
+  /** The sentinels, as given to `createSentinel()`. */
+  readonly sentinelRootNodes: readonly { readonly host: string; readonly port: number }[];
+  /** The master connections' options; only `database` is read. */
+  readonly nodeClientOptions?: { readonly database?: number } | undefined;
+}
+
+/**
+ * The credential-free name of a `createSentinel()` client:
+ * `redis-sentinel://s1:26379,s2:26379/mymaster/0` (sentinels, master name,
+ * database), as ioredis Sentinel clients are named. node-redis keeps these
+ * options private, so the node is told them.
+ */
+export function nodeRedisSentinelName(options: NodeRedisSentinelNaming): string {
+  const sentinels = formatClusterName(options.sentinelRootNodes).replace(/^redis-cluster:/, '');
+  const db = Number(options.nodeClientOptions?.database ?? 0) || 0;
+  return `redis-sentinel:${sentinels}/${options.name}/${db}`;
+}

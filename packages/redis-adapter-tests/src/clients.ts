@@ -103,7 +103,7 @@ export interface RedisClientUnderTest {
    * 3 s, not configurable), though the process can exit at once.
    */
   readonly closedConnectionLingersMs?: number;
-  /** Clients of this very library that the package refuses (e.g. node-redis `createSentinel`). */
+  /** Clients of this very library that the package refuses (e.g. node-redis `createSentinel` without its options). */
   unsupportedClients?(): { readonly label: string; readonly client: unknown }[];
 }
 
@@ -204,7 +204,8 @@ function nodeRedisClient(
     namedClientOptions: (name) => ({ name }),
     unsupportedClients: () => [
       {
-        label: 'a createSentinel() client',
+        // Works as a node with options.sentinel (test/sentinel.test.ts); without, it cannot be named.
+        label: 'a createSentinel() client without options.sentinel',
         client: (module as typeof redis5).createSentinel({
           name: 'mymaster',
           sentinelRootNodes: [{ host: '127.0.0.1', port: 1 }],

@@ -1,33 +1,39 @@
 /**
  * Masters managed by Redis Sentinel, on real `redis-server --sentinel`
- * processes: a node over a Sentinel-aware client locks on the master the
- * sentinels name and follows a failover. node-redis' createSentinel()
- * clients are refused by NodeRedisLockNode (see lock-node.test.ts), so the
- * clients here are the ioredis family's.
+ * processes: a node over a Sentinel-aware client (ioredis' `sentinels`
+ * option, node-redis' `createSentinel()`) locks on the master the sentinels
+ * name and follows a failover.
  */
-import { Redlock } from '@redlock/core';
+import { InvalidArgumentError, Redlock } from '@redlock/core';
 import { IoredisLockNode } from '@redlock/ioredis';
 import { IovalkeyLockNode } from '@redlock/iovalkey';
+import { NodeRedisLockNode } from '@redlock/node-redis';
 import type { RedisLockNode } from '@redlock/redis-scripts';
 import { useRedisSentinel } from '@redlock/test-utils/vitest';
 import * as ioredis5 from 'ioredis5';
 import * as ioredis6 from 'ioredis6';
 import * as iovalkey0 from 'iovalkey0';
+import * as redis5 from 'redis5';
+import * as redis6 from 'redis6';
 import { describe, expect, it } from 'vitest';
+
+type Address = { host: string; port: number };
+
+/** A Sentinel-aware client the test opened, and its node. */
+interface OpenedSentinelClient {
+  readonly node: RedisLockNode;
+  close(): Promise<void>;
+}
 
 interface SentinelClient {
   readonly name: string;
-  /** A `Redis` that asks the sentinels for the master. */
-  connect(sentinels: { host: string; port: number }[], masterName: string): SentinelAwareClient;
-  readonly createNode: (client: never) => RedisLockNode;
+  /** A connected client that asks the sentinels for the master, and a node on it. */
+  open(sentinels: Address[], masterName: string): Promise<OpenedSentinelClient>;
 }
 
-interface SentinelAwareClient {
-  on(event: 'error', listener: () => void): unknown;
-  disconnect(): void;
-}
+const ignore = () => undefined;
 
-const options = (sentinels: { host: string; port: number }[], name: string) => ({
+const options = (sentinels: Address[], name: string) => ({
   sentinels,
   name,
   maxRetriesPerRequest: 0,
@@ -38,48 +44,70 @@ const options = (sentinels: { host: string; port: number }[], name: string) => (
   reconnectOnError: (error: Error) => error.message.startsWith('READONLY'),
 });
 
+function ioredisFamily(name: string, Redis: typeof ioredis5.Redis): SentinelClient {
+  return {
+    name,
+    async open(sentinels, masterName) {
+      const client = new Redis(options(sentinels, masterName));
+      client.on('error', ignore);
+      const node =
+        name === 'iovalkey 0'
+          ? new IovalkeyLockNode(client as never)
+          : new IoredisLockNode(client as never);
+      return { node, close: async () => client.disconnect() };
+    },
+  };
+}
+
+type NodeRedisModule = typeof redis5 | typeof redis6;
+
+/** node-redis' createSentinel(): it re-asks the sentinels on switch-master and on READONLY by itself. */
+function nodeRedis(name: string, module: NodeRedisModule): SentinelClient {
+  return {
+    name,
+    async open(sentinels, masterName) {
+      const sentinelOptions = { name: masterName, sentinelRootNodes: sentinels };
+      const client = (module as typeof redis5).createSentinel(sentinelOptions);
+      client.on('error', ignore);
+      await client.connect();
+      const node = new NodeRedisLockNode(client, { sentinel: sentinelOptions });
+      return { node, close: async () => client.destroy() };
+    },
+  };
+}
+
 const sentinelClients: SentinelClient[] = [
-  {
-    name: 'ioredis 5',
-    connect: (sentinels, name) => new ioredis5.Redis(options(sentinels, name)),
-    createNode: (client) => new IoredisLockNode(client),
-  },
-  {
-    name: 'ioredis 6',
-    connect: (sentinels, name) => new ioredis6.Redis(options(sentinels, name)),
-    createNode: (client) => new IoredisLockNode(client),
-  },
-  {
-    name: 'iovalkey 0',
-    connect: (sentinels, name) => new iovalkey0.Redis(options(sentinels, name)),
-    createNode: (client) => new IovalkeyLockNode(client),
-  },
+  ioredisFamily('ioredis 5', ioredis5.Redis),
+  ioredisFamily('ioredis 6', ioredis6.Redis as unknown as typeof ioredis5.Redis),
+  ioredisFamily('iovalkey 0', iovalkey0.Redis as unknown as typeof ioredis5.Redis),
+  nodeRedis('node-redis 5', redis5),
+  nodeRedis('node-redis 6', redis6),
 ];
 
 // One group for every client: each failover test moves the master once more.
 const sentinel = useRedisSentinel({ replicas: 1, sentinels: 3 });
 
 describe.each(sentinelClients)('$name through Redis Sentinel', (sentinelClient) => {
-  const open = () => {
+  const open = async () => {
     const { group } = sentinel;
-    const client = sentinelClient.connect(group.sentinelAddresses, group.masterName);
-    client.on('error', () => undefined);
-    const node = sentinelClient.createNode(client as never);
-    return { client, node, redlock: new Redlock([node], { retryCount: 40, retryDelay: 100 }) };
+    const opened = await sentinelClient.open(group.sentinelAddresses, group.masterName);
+    const redlock = new Redlock([opened.node], { retryCount: 40, retryDelay: 100 });
+    return { ...opened, redlock };
   };
 
-  it('is named after the sentinels and the master name', () => {
-    const { client, node } = open();
+  it('is named after the sentinels and the master name', async () => {
+    const { node, close } = await open();
     try {
       const ports = sentinel.group.sentinels.map((s) => `127.0.0.1:${s.port}`).join(',');
       expect(node.name).toBe(`redis-sentinel://${ports}/mymaster/0`);
     } finally {
-      client.disconnect();
+      await node.close();
+      await close();
     }
   });
 
   it('locks on the master the sentinels name, and the replica receives the lock', async () => {
-    const { client, node, redlock } = open();
+    const { node, close, redlock } = await open();
     try {
       const master = await sentinel.group.master();
       const lock = await redlock.acquire('sentinel:orders:1', 10_000);
@@ -90,12 +118,34 @@ describe.each(sentinelClients)('$name through Redis Sentinel', (sentinelClient) 
       expect(await master.command('EXISTS', 'sentinel:orders:1')).toBe('0');
     } finally {
       await node.close();
-      client.disconnect();
+      await close();
+    }
+  });
+
+  it('hears a release through watch on the master, and unsubscribes when stopped', async () => {
+    const { node, close } = await open();
+    try {
+      let heard!: (value: string | undefined) => void;
+      const released = new Promise<string | undefined>((resolve) => {
+        heard = resolve;
+      });
+      // Resolves once the master acknowledged the subscription.
+      const stop = await node.watch!(['sentinel:watched'], (value) => heard(value));
+      await node.acquire(['sentinel:watched'], 'owner-1', 10_000);
+      await node.release(['sentinel:watched'], 'owner-1');
+      expect(await released).toBe('owner-1');
+      const master = await sentinel.group.master();
+      expect(await master.command('PUBSUB', 'CHANNELS', '*sentinel:watched*')).not.toBe('');
+      await stop();
+      await expect.poll(() => master.command('PUBSUB', 'CHANNELS', '*sentinel:watched*')).toBe('');
+    } finally {
+      await node.close();
+      await close();
     }
   });
 
   it('follows a failover: a replicated lock stays held, new locks go to the promoted master', async () => {
-    const { client, node, redlock } = open();
+    const { node, close, redlock } = await open();
     try {
       const held = await redlock.acquire('sentinel:held', 30_000);
       const before = await sentinel.group.master();
@@ -115,8 +165,41 @@ describe.each(sentinelClients)('$name through Redis Sentinel', (sentinelClient) 
       await held.release();
     } finally {
       await node.close();
-      client.disconnect();
+      await close();
     }
+  });
+});
+
+describe.each([
+  ['node-redis 5', redis5],
+  ['node-redis 6', redis6],
+] as const)('%s createSentinel() clients', (_name, module) => {
+  const unconnected = () =>
+    (module as typeof redis5).createSentinel({
+      name: 'mymaster',
+      sentinelRootNodes: [{ host: '127.0.0.1', port: 1 }],
+    });
+
+  it('are named without being connected, from the options given to the node', () => {
+    const node = new NodeRedisLockNode(unconnected(), {
+      sentinel: {
+        name: 'orders',
+        sentinelRootNodes: [
+          { host: '10.0.0.1', port: 26379 },
+          { host: '10.0.0.2', port: 26380 },
+        ],
+        nodeClientOptions: { database: 2 },
+      },
+    });
+    expect(node.name).toBe('redis-sentinel://10.0.0.1:26379,10.0.0.2:26380/orders/2');
+  });
+
+  it('need the sentinel options: node-redis keeps its own private', () => {
+    expect(() => new NodeRedisLockNode(unconnected())).toThrow(InvalidArgumentError);
+    expect(() => new NodeRedisLockNode(unconnected())).toThrow(/options\.sentinel/);
+    expect(
+      () => new NodeRedisLockNode(unconnected(), { sentinel: { name: '', sentinelRootNodes: [] } }),
+    ).toThrow(InvalidArgumentError);
   });
 });
 
