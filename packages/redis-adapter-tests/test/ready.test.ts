@@ -120,6 +120,26 @@ describe.each(redisClients)('cold start ($name)', (client) => {
     }
   });
 
+  it('reports the new server run after its server restarted, on the same client', async () => {
+    const server = servers[0]!;
+    const handle = await client.connect({ host: server.host, port: server.port });
+    const node = client.createNode(handle.client);
+    try {
+      const before = await node.serverRun!();
+      await server.restart();
+      await node.ready();
+      // GLIDE's node is "ready" at once: its first call waits for the reconnection.
+      expect(await node.acquire(['cold:run'], 'me', 10_000)).toEqual({ acquired: true });
+      const after = await node.serverRun!();
+      expect(after.runId).not.toBe(before.runId);
+      const info = await server.command('INFO', 'server');
+      expect(info).toContain(`run_id:${after.runId}`);
+    } finally {
+      await node.close();
+      await handle.close();
+    }
+  });
+
   it('names the nodes still not ready when the signal aborts, as a RedlockError with a code', async () => {
     const unreachable = `redis://127.0.0.1:${await getFreePort('127.0.0.1')}`;
     const redlock = client.createRedlock([unreachable, ...urls()]);

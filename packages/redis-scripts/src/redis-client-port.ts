@@ -61,6 +61,12 @@ export interface RedisClientPort {
   readonly isCluster: boolean;
   /** The prefix the client itself puts before every key (ioredis `keyPrefix`), `''` if none. */
   readonly keyPrefix: string;
+  /**
+   * Optional, `false` for a client that reconnects without any event (GLIDE):
+   * the node then cannot tell one connection from the next, so it reads the
+   * server's run (`serverRun`) on every call instead of once per connection.
+   */
+  readonly reportsReconnects?: boolean;
   /** The current connection state (read on every call; keep it cheap). */
   readonly state: RedisConnectionState;
   /** Calls `listener` on every change of {@link state}; returns a function that stops it. */

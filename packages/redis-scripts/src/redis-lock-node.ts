@@ -167,7 +167,9 @@ export class RedisLockNode implements LockNode {
 
   #serverRun(signal?: AbortSignal): ServerRun | Promise<ServerRun> {
     const known = this.#knownRun;
-    if (known !== undefined && this.#port.state.status === 'ready') {
+    const sameConnection =
+      this.#port.state.status === 'ready' && this.#port.reportsReconnects !== false;
+    if (known !== undefined && sameConnection) {
       return { runId: known.runId, uptimeMs: known.uptimeMs + (performance.now() - known.readAt) };
     }
     return this.#run(serverInfoScript, [], [], signal).then((reply) => {

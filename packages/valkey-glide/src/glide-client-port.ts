@@ -118,6 +118,8 @@ export function valkeyGlidePort(input: ValkeyGlideClient): RedisClientPort {
     name: glideNodeName(source.configuration, isCluster),
     isCluster,
     keyPrefix: '',
+    // GLIDE reconnects silently: a restarted server must not pass for the old run.
+    reportsReconnects: false,
     get state() {
       return tracker.state;
     },
