@@ -36,6 +36,8 @@
  * @module
  */
 
+import type { ScriptEvaluator } from './redis-script.js';
+
 /** Where a client's connection stands; see the module comment. */
 export type RedisConnectionState =
   | { readonly status: 'ready' }
@@ -53,8 +55,13 @@ export interface RedisSubscriber {
   close(): void;
 }
 
-/** What `RedisLockNode` needs from one Redis client (standalone, Sentinel-managed or cluster). */
-export interface RedisClientPort {
+/**
+ * What `RedisLockNode` needs from one Redis client (standalone,
+ * Sentinel-managed or cluster). Its `evalSha` and `eval` are
+ * {@link ScriptEvaluator}'s: `signal` aborts once the node gave up on the
+ * call, and a client that can drop a queued command should.
+ */
+export interface RedisClientPort extends ScriptEvaluator {
   /** Credential-free name of the deployment, e.g. `redis://10.0.0.3:6379/0`; the node adds its key prefix. */
   readonly name: string;
   /** A cluster client: the keys of one call must share a hash slot. */
@@ -71,23 +78,6 @@ export interface RedisClientPort {
   readonly state: RedisConnectionState;
   /** Calls `listener` on every change of {@link state}; returns a function that stops it. */
   watchState(listener: (state: RedisConnectionState) => void): () => void;
-  /**
-   * `EVALSHA sha1 numkeys ...keys ...args`. `signal` aborts once the node
-   * gave up on the call: a client that can drop a queued command should.
-   */
-  evalSha(
-    sha1: string,
-    keys: readonly string[],
-    args: readonly string[],
-    signal: AbortSignal | undefined,
-  ): Promise<unknown>;
-  /** `EVAL source numkeys ...keys ...args`, like {@link evalSha}. */
-  eval(
-    source: string,
-    keys: readonly string[],
-    args: readonly string[],
-    signal: AbortSignal | undefined,
-  ): Promise<unknown>;
   /** Optional: `SCRIPT LOAD source` on the current connection (standalone clients only). */
   loadScript?(source: string): Promise<unknown>;
   /** Starts connecting a client that waits to be connected (ioredis `lazyConnect`); otherwise does nothing. */
