@@ -1,4 +1,4 @@
-import { type Lock, LockAcquireError, Redlock } from '@redlock/core';
+import { LockAcquireError, Redlock } from '@redlock/core';
 import { useRedisServers } from '@redlock/test-utils/vitest';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ClientHandle, redisClients } from '../src/clients.js';
@@ -51,11 +51,19 @@ describe.each(redisClients)('the restart guard on five $name servers', (client) 
     await Promise.all(servers.map((server) => server.command('FLUSHALL')));
   });
 
-  /** A lock on servers 1-3 only (its keys on 4 and 5 removed), then server 3 restarts empty. */
-  async function heldOnThreeThenOneRestarts(): Promise<Lock> {
-    const holder = await newRedlock(0);
-    const lock = await holder.acquire(RESOURCE, 60_000);
-    await Promise.all(servers.slice(3).map((server) => server.command('DEL', RESOURCE)));
+  /**
+   * A lock on servers 1-3 only, then server 3 restarts empty. The keys are
+   * written directly: an acquire resolves once a quorum granted, so the
+   * write to the fourth or fifth server may still be on its way (GLIDE sent
+   * it after a DEL meant to remove it, in CI) and there is no event for it.
+   */
+  async function heldOnThreeThenOneRestarts(): Promise<{ readonly value: string }> {
+    const lock = { value: 'first-owner' };
+    await Promise.all(
+      servers
+        .slice(0, 3)
+        .map((server) => server.command('SET', RESOURCE, lock.value, 'PX', '60000')),
+    );
     const holders = await Promise.all(servers.map((server) => server.command('GET', RESOURCE)));
     expect(holders).toEqual([lock.value, lock.value, lock.value, '', '']);
     await servers[2]!.kill();
