@@ -4,11 +4,11 @@ import type { LockNode } from './lock-node.js';
 import { acquireAbortedMessage, acquireFailedMessage, type RoundRules } from './messages.js';
 import type { Quorum } from './quorum.js';
 import type { AttemptReport } from './reports.js';
-import { retryDelayMs } from './retry.js';
+import { isSplitVote, retryDelayMs, splitBackoffMs } from './retry.js';
 import type { RetryPlan } from './settings.js';
 import { MAX_TIMER_MS } from './validate.js';
 import type { RoundVerdict } from './verdict.js';
-import { lineKeyOf, type WaitLine, type WaitLines } from './wait-line.js';
+import { lineKeyOf, type WaitEnd, type WaitLine, type WaitLines } from './wait-line.js';
 import {
   AheadCount,
   entryTtlFor,
@@ -85,14 +85,17 @@ export class Acquisition {
     // Joined before the first attempt, so a release of this process during that
     // attempt counts as a wake-up for the retry.
     const line: WaitLine = this.#lines.join(lineKeyOf(keys), keys);
+    const heardSince = line.heard;
     try {
       // Fairness: a newcomer queues behind this instance's waiters instead of
       // racing the one a release is about to wake.
       if (line.waiting > 0) {
         const delayMs = boundedDelay(retryDelayMs(plan, [], runtime), deadline - runtime.now());
         this.#hooks.onWait?.(keys, delayMs);
-        await line.wait(ticket, delayMs, line.sequence, signal);
+        await line.wait(ticket, delayMs, line.sequence, signal, 0, heardSince);
       }
+      let splits = 0;
+      let woken: WaitEnd = 'now';
       for (let attempt = 0; ; attempt++) {
         const sequenceBefore = line.sequence;
         this.#hooks.onAttempt?.(keys, attempt);
@@ -104,6 +107,11 @@ export class Acquisition {
         });
         const refusal = refusalIn(verdict.report);
         if (refusal) throw this.#refused(refusal, keys, value, verdict, fate);
+        // Woken by a release elsewhere: did the herd estimate let too many of us wake?
+        if (woken === 'elsewhere') {
+          if (verdict.succeeded) line.herd?.won();
+          else line.herd?.lost();
+        }
         if (verdict.succeeded) {
           won = true;
           if (place)
@@ -132,14 +140,22 @@ export class Acquisition {
         }
         // Behind others in the waiting line: only the refresh of our place is due.
         const skip = ahead?.take() ?? 0;
+        // A split vote between waiters that a release woke together (or that split
+        // before): nobody holds the lock, so no release will come to wake them.
+        const raced =
+          woken === 'elsewhere' || woken === 'local' || (splits > 0 && splits < MAX_SPLITS);
+        const split = raced && place === undefined && isSplitVote(verdict.report);
+        splits = split ? splits + 1 : 0;
         const delayMs = boundedDelay(
           skip > 0 && place
             ? refreshDelayMs(place)
-            : retryDelayMs(plan, verdict.report.outcomes, runtime),
+            : split
+              ? splitBackoffMs(plan, verdict.report.elapsedMs, splits, runtime)
+              : retryDelayMs(plan, verdict.report.outcomes, runtime),
           deadline - now,
         );
         this.#hooks.onWait?.(keys, delayMs);
-        await line.wait(ticket, delayMs, sequenceBefore, signal, skip);
+        woken = await line.wait(ticket, delayMs, sequenceBefore, signal, skip, heardSince);
       }
     } catch (error) {
       fate.gaveUp();
@@ -299,6 +315,12 @@ function refusalIn(report: AttemptReport): InvalidArgumentError | undefined {
   }
   return undefined;
 }
+
+/**
+ * Split votes in a row handled by the short backoff; then the usual retry
+ * delay again, in case the "split" is a holder that has only some nodes.
+ */
+const MAX_SPLITS = 6;
 
 /** Between two scores of one instance: well below a millisecond, well above a double's rounding at epoch ms. */
 const SCORE_STEP = 1 / 1024;

@@ -63,7 +63,13 @@ export class Redlock implements AsyncDisposable {
     this.restartGuardMs = settings.restartGuardMs;
     this.#retryDefaults = settings.retry;
     this.#runtime = settings.runtime;
-    const lines = new WaitLines(this.nodes, this.quorum, this.nodeTimeoutMs, this.#runtime);
+    const lines = new WaitLines(
+      this.nodes,
+      this.quorum,
+      this.nodeTimeoutMs,
+      this.#runtime,
+      settings.waitingLine,
+    );
     const quorum = new Quorum(settings, lines);
     const hooks: AcquisitionHooks = diagnosticsHooks;
     this.#acquisition = new Acquisition(quorum, lines, hooks);

@@ -1,3 +1,4 @@
+import { HerdEstimate } from './herd.js';
 import type { LockNode } from './lock-node.js';
 import type { RedlockRuntime } from './runtime.js';
 
@@ -14,6 +15,8 @@ import type { RedlockRuntime } from './runtime.js';
 export class WaitLine {
   /** Bumped on every release seen; an attempt that started before a bump retries at once. */
   sequence = 0;
+  /** Releases by other processes heard (on enough nodes). */
+  heard = 0;
   private readonly waiters: Waiter[] = [];
   private members = 0;
   private closed = false;
@@ -31,6 +34,8 @@ export class WaitLine {
     private readonly nodeTimeoutMs: number,
     private readonly runtime: RedlockRuntime,
     private readonly onEmpty: (line: WaitLine) => void,
+    /** Shared by the instance's lines; undefined in a waiting line, where every release counts. */
+    readonly herd: HerdEstimate | undefined,
   ) {}
 
   /** value -> indexes of nodes that reported its release. */
@@ -85,17 +90,19 @@ export class WaitLine {
     sequenceBefore: number,
     signal: AbortSignal | undefined,
     skipReleases = 0,
-  ): Promise<void> {
+    heardSince = this.heard,
+  ): Promise<WaitEnd> {
     // Releases seen since the attempt began count toward those to sleep through.
     const missed = this.sequence - sequenceBefore;
-    if (missed > skipReleases || delayMs <= 0) return Promise.resolve();
+    if (missed > skipReleases || delayMs <= 0) return Promise.resolve('now');
     if (signal?.aborted) return Promise.reject(signal.reason);
     void this.ready;
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<WaitEnd>((resolve, reject) => {
       const waiter: Waiter = {
         ticket,
         skip: skipReleases - missed,
-        wake: () => finish(resolve),
+        heardSince,
+        wake: (how) => finish(() => resolve(how)),
       };
       const finish = (settle: () => void): void => {
         this.runtime.clearTimer(timer);
@@ -105,7 +112,7 @@ export class WaitLine {
         settle();
       };
       const onAbort = (): void => finish(() => reject(signal?.reason));
-      const timer = this.runtime.setTimer(() => finish(resolve), delayMs);
+      const timer = this.runtime.setTimer(() => finish(() => resolve('timer')), delayMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.enqueue(waiter);
     });
@@ -119,6 +126,29 @@ export class WaitLine {
       if (this.finishedValues.has(value)) return;
       this.remember(value);
     }
+    this.wakeNext('local');
+  }
+
+  /**
+   * Another process (or instance) released a lock on these resources, seen
+   * on enough nodes. Every waiter of every process heard it too: wake ours
+   * only as often as the herd estimate says it may win (see
+   * {@link HerdEstimate}). In a waiting line (places on the nodes) the
+   * nodes already pick the next holder, so every release counts there.
+   */
+  private releasedElsewhere(value: string | undefined): void {
+    if (value !== undefined) this.remember(value);
+    this.heard++;
+    if (this.herd !== undefined) {
+      // Nobody queued: the member attempting now retries at once (sequence)
+      // only as often as a waiter would wake.
+      const passed = this.waiters[0] ? this.heard - this.waiters[0].heardSince : 1;
+      if (!this.herd.wakes(passed, this.runtime.random())) return;
+    }
+    this.wakeNext('elsewhere');
+  }
+
+  private wakeNext(how: WaitEnd): void {
     this.sequence++;
     // Every waiter sees the release: those with waiting-line places ahead
     // count it toward the releases they sleep through, wherever they stand
@@ -128,7 +158,7 @@ export class WaitLine {
       if (waiter.skip > 0) waiter.skip--;
       else next ??= waiter;
     }
-    next?.wake();
+    next?.wake(how);
   }
 
   private enqueue(waiter: Waiter): void {
@@ -141,7 +171,7 @@ export class WaitLine {
   private onNodeRelease(nodeIndex: number, value: string | undefined): void {
     if (this.closed) return;
     if (value === undefined) {
-      this.released(undefined);
+      this.releasedElsewhere(undefined);
       return;
     }
     if (this.finishedValues.has(value)) return;
@@ -154,7 +184,7 @@ export class WaitLine {
       }
     }
     votes.add(nodeIndex);
-    if (votes.size >= this.wakeThreshold) this.released(value);
+    if (votes.size >= this.wakeThreshold) this.releasedElsewhere(value);
   }
 
   private remember(value: string): void {
@@ -216,8 +246,13 @@ interface Waiter {
   readonly ticket: number;
   /** Releases it still sleeps through (waiting-line places ahead of it). */
   skip: number;
-  readonly wake: () => void;
+  /** `heard` when its acquisition began: releases elsewhere it has waited through. */
+  readonly heardSince: number;
+  readonly wake: (how: WaitEnd) => void;
 }
+
+/** How a wait ended: at once, by its timer, by a release of this instance, or by one elsewhere. */
+export type WaitEnd = 'now' | 'timer' | 'local' | 'elsewhere';
 
 const MAX_TRACKED_VALUES = 64;
 
@@ -241,6 +276,8 @@ function unsubscribeQuietly(unsubscribe: unknown): void {
 /** The lines of one Redlock instance, by resource set. */
 export class WaitLines {
   private readonly lines = new Map<string, WaitLine>();
+  /** One estimate for the instance: the herd is the same processes whatever the resource. */
+  private readonly herd: HerdEstimate | undefined;
   /** Computed once: every acquisition makes a line (it joins before its first attempt). */
   private readonly wakeThreshold: number;
 
@@ -249,7 +286,9 @@ export class WaitLines {
     quorum: number,
     private readonly nodeTimeoutMs: number,
     private readonly runtime: RedlockRuntime,
+    waitingLine = false,
   ) {
+    this.herd = waitingLine ? undefined : new HerdEstimate();
     const watchable = nodes.filter((node) => node.watch).length;
     this.wakeThreshold = Math.max(1, Math.min(quorum, watchable));
   }
@@ -277,6 +316,7 @@ export class WaitLines {
         (empty) => {
           if (this.lines.get(lineKey) === empty) this.lines.delete(lineKey);
         },
+        this.herd,
       );
       this.lines.set(lineKey, line);
     }
