@@ -12,6 +12,10 @@
  *   filled in by the time `asyncEnd` is published.
  * - `redlock:lock-lost`: a plain channel, published when a lock kept alive by
  *   `using` is lost ({@link LockLostMessage}).
+ * - `redlock:late-outcome`: a plain channel, published when a node answers
+ *   (or fails, or times out) after its round was already decided without it
+ *   ({@link LateOutcomeMessage}); the round's own messages report such a
+ *   node as `pending`, so this is where a slow or failing minority shows.
  *
  * ```ts
  * import diagnostics_channel from 'node:diagnostics_channel';
@@ -35,7 +39,7 @@ import { channel, tracingChannel } from 'node:diagnostics_channel';
 import type { AcquisitionHooks } from './acquisition.js';
 import { InvalidArgumentError, LockAcquireError, type LockLostError } from './errors.js';
 import type { Lock } from './lock.js';
-import type { AttemptReport, ReleaseReport } from './reports.js';
+import type { AttemptReport, NodeOutcome, ReleaseReport } from './reports.js';
 import type { RedlockRuntime } from './runtime.js';
 
 /** The names of the channels Redlock publishes on. */
@@ -44,6 +48,7 @@ export const diagnosticsChannels = {
   extend: 'redlock:extend',
   release: 'redlock:release',
   lockLost: 'redlock:lock-lost',
+  lateOutcome: 'redlock:late-outcome',
 } as const;
 
 /** Which call acquired: `acquire`, `tryAcquire` or `using`. */
@@ -116,6 +121,17 @@ export interface LockLostMessage {
   readonly error: LockLostError;
 }
 
+/** Which kind of round a late outcome belongs to (`release` includes undoing a failed attempt). */
+export type RoundOperation = 'acquire' | 'extend' | 'release';
+
+/** The message of the `redlock:late-outcome` channel. */
+export interface LateOutcomeMessage {
+  readonly operation: RoundOperation;
+  readonly resources: readonly string[];
+  /** What the node did, as it would have appeared in the round's outcomes. */
+  readonly outcome: NodeOutcome;
+}
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type PendingAcquire = Mutable<AcquireMessage> & {
   readonly rounds: AttemptReport[];
@@ -128,6 +144,25 @@ const acquireChannel = tracingChannel<unknown, AcquireMessage>(diagnosticsChanne
 const extendChannel = tracingChannel<unknown, ExtendMessage>(diagnosticsChannels.extend);
 const releaseChannel = tracingChannel<unknown, ReleaseMessage>(diagnosticsChannels.release);
 const lockLostChannel = channel(diagnosticsChannels.lockLost);
+const lateOutcomeChannel = channel(diagnosticsChannels.lateOutcome);
+
+/**
+ * @internal A round's listener for answers that come after it was decided,
+ * or `undefined` (nothing built) when nobody listens and `inner` is unset.
+ */
+export function lateOutcomeListener(
+  operation: RoundOperation,
+  keys: readonly string[],
+  inner?: (index: number, outcome: NodeOutcome) => void,
+): ((index: number, outcome: NodeOutcome) => void) | undefined {
+  if (!lateOutcomeChannel.hasSubscribers) return inner;
+  return (index, outcome) => {
+    inner?.(index, outcome);
+    if (!lateOutcomeChannel.hasSubscribers) return;
+    const message: LateOutcomeMessage = { operation, resources: keys, outcome };
+    lateOutcomeChannel.publish(message);
+  };
+}
 
 /**
  * `TracingChannel.hasSubscribers` exists from Node 20.13 only; the five

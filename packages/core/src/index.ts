@@ -4,8 +4,10 @@ export {
   type AcquireOutcome,
   diagnosticsChannels,
   type ExtendMessage,
+  type LateOutcomeMessage,
   type LockLostMessage,
   type ReleaseMessage,
+  type RoundOperation,
 } from './diagnostics.js';
 export {
   InvalidArgumentError,

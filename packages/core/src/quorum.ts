@@ -1,3 +1,4 @@
+import { lateOutcomeListener } from './diagnostics.js';
 import type { LockNode } from './lock-node.js';
 import { describeRound, type RoundRules } from './messages.js';
 import {
@@ -113,12 +114,15 @@ export class Quorum {
     } = {},
   ): Promise<RoundVerdict> {
     const { signal, onLateAcquired } = options;
-    const onLateOutcome =
+    const onLateOutcome = lateOutcomeListener(
+      'acquire',
+      keys,
       onLateAcquired === undefined
         ? undefined
         : (index: number, outcome: NodeOutcome) => {
             if (outcome.status === 'acquired') onLateAcquired(this.nodes[index]!);
-          };
+          },
+    );
     const isDecided =
       options.decision === 'contention' ? this.#contentionDecided : this.#quorumDecided;
     // A reply after the TTL is worthless: the key may already be gone.
@@ -190,6 +194,7 @@ export class Quorum {
       nodeTimeoutMs: Math.min(this.nodeTimeoutMs, remainingMs),
       runtime: this.runtime,
       signal,
+      onLateOutcome: lateOutcomeListener('acquire', keys),
     });
     const decidedAt = written.startedAt + written.elapsedMs;
     const report: AttemptReport = {
@@ -220,6 +225,7 @@ export class Quorum {
       isDecided: this.#quorumDecided,
       nodeTimeoutMs: Math.min(this.nodeTimeoutMs, ttlMs),
       runtime: this.runtime,
+      onLateOutcome: lateOutcomeListener('extend', keys),
     });
     return this.#verdict(round, ttlMs, undefined);
   }
@@ -239,6 +245,7 @@ export class Quorum {
       isDecided: this.#quorumReached,
       nodeTimeoutMs: this.nodeTimeoutMs,
       runtime: this.runtime,
+      onLateOutcome: lateOutcomeListener('release', keys),
     });
     // The releases are on their way: hand the turn to the next waiter of this
     // process now. Its acquire goes out after our release on every node's
@@ -277,6 +284,7 @@ export class Quorum {
       isDecided: () => false,
       nodeTimeoutMs: this.nodeTimeoutMs,
       runtime: this.runtime,
+      onLateOutcome: lateOutcomeListener('release', keys),
     });
   }
 

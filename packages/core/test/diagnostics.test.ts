@@ -4,11 +4,13 @@ import {
   type AcquireMessage,
   diagnosticsChannels,
   type ExtendMessage,
+  type LateOutcomeMessage,
   type LockLostMessage,
   type ReleaseMessage,
 } from '../src/index.js';
-import { createCluster, holdElsewhere } from './support/cluster.js';
-import type { VirtualRuntime } from './support/virtual-runtime.js';
+import { createCluster, createScriptedCluster, holdElsewhere } from './support/cluster.js';
+import { defer } from './support/scripted-node.js';
+import { flushMicrotasks, type VirtualRuntime } from './support/virtual-runtime.js';
 
 const unsubscribers: (() => void)[] = [];
 afterEach(() => {
@@ -122,5 +124,31 @@ describe('diagnostics channels', () => {
     expect(late.started).toEqual([]);
     expect(late.ended).toEqual([]);
     await runtime.runUntilSettled(lock.release());
+  });
+
+  it('publishes on redlock:late-outcome what a node did after its round was decided', async () => {
+    const { runtime, nodes, redlock } = createScriptedCluster({ nodeCount: 3 });
+    const late: LateOutcomeMessage[] = [];
+    const listener = (message: unknown) => late.push(message as LateOutcomeMessage);
+    diagnosticsChannel.subscribe(diagnosticsChannels.lateOutcome, listener);
+    unsubscribers.push(() =>
+      diagnosticsChannel.unsubscribe(diagnosticsChannels.lateOutcome, listener),
+    );
+    nodes[2]!.script('all', defer());
+    const lock = await runtime.runUntilSettled(redlock.acquire('r', 1000));
+    const released = await runtime.runUntilSettled(lock.release());
+    expect(released.outcomes[2]!.status).toBe('pending');
+    expect(late).toEqual([]);
+    nodes[2]!.deferred[0]!.answer();
+    await flushMicrotasks();
+    expect(late).toHaveLength(1);
+    nodes[2]!.deferred[1]!.rejectWith(new Error('ECONNRESET'));
+    await flushMicrotasks();
+    expect(late.map((message) => [message.operation, message.outcome.status])).toEqual([
+      ['acquire', 'acquired'],
+      ['release', 'error'],
+    ]);
+    expect(late[0]!.resources).toEqual(['r']);
+    expect(late[1]!.outcome.node).toBe(nodes[2]!.name);
   });
 });

@@ -14,6 +14,7 @@ import {
   type AcquireMessage,
   diagnosticsChannels,
   type ExtendMessage,
+  type LateOutcomeMessage,
   type LockLostMessage,
   type NodeOutcome,
   type ReleaseMessage,
@@ -58,7 +59,7 @@ const ignore = (): void => undefined;
 
 /**
  * Turns Redlock's diagnostics channels (`redlock:acquire`, `redlock:extend`,
- * `redlock:release`, `redlock:lock-lost`) into OpenTelemetry spans and
+ * `redlock:release`, `redlock:lock-lost`, `redlock:late-outcome`) into OpenTelemetry spans and
  * metrics. Every `Redlock` of the process is covered, whoever created it.
  *
  * ```ts
@@ -210,6 +211,13 @@ export function instrumentRedlock(
     instruments.locksLost.add(1, metricAttributes(message.resources, {}));
   };
 
+  // A node that failed after its round was decided is `pending` in the
+  // round's message; its failure arrives here.
+  const onLateOutcome = (raw: unknown): void => {
+    const message = raw as LateOutcomeMessage;
+    countNodeFailures(message.operation, [{ outcomes: [message.outcome] }]);
+  };
+
   const acquireChannel = diagnosticsChannel.tracingChannel(diagnosticsChannels.acquire);
   const extendChannel = diagnosticsChannel.tracingChannel(diagnosticsChannels.extend);
   const releaseChannel = diagnosticsChannel.tracingChannel(diagnosticsChannels.release);
@@ -217,6 +225,7 @@ export function instrumentRedlock(
   extendChannel.subscribe(extend);
   releaseChannel.subscribe(release);
   diagnosticsChannel.subscribe(diagnosticsChannels.lockLost, onLockLost);
+  diagnosticsChannel.subscribe(diagnosticsChannels.lateOutcome, onLateOutcome);
 
   let enabled = true;
   return {
@@ -227,6 +236,7 @@ export function instrumentRedlock(
       extendChannel.unsubscribe(extend);
       releaseChannel.unsubscribe(release);
       diagnosticsChannel.unsubscribe(diagnosticsChannels.lockLost, onLockLost);
+      diagnosticsChannel.unsubscribe(diagnosticsChannels.lateOutcome, onLateOutcome);
     },
   };
 }

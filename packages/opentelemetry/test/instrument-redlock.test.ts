@@ -1,7 +1,13 @@
+import diagnosticsChannel from 'node:diagnostics_channel';
 import { context, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { Histogram } from '@opentelemetry/sdk-metrics';
-import { Redlock } from '@redlock/core';
+import {
+  diagnosticsChannels,
+  type LateOutcomeMessage,
+  type LockNode,
+  Redlock,
+} from '@redlock/core';
 import { MemoryLockNode } from '@redlock/memory';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RedlockAttributes as A } from '../src/index.js';
@@ -128,7 +134,7 @@ describe('metrics', () => {
     const { nodes, redlock } = cluster();
     // The failing node is the first one asked, so its error is in every
     // decided round. (A node that fails only after the quorum has decided is
-    // reported as not answered in that round, not as a failure.)
+    // counted through redlock:late-outcome: see the next test.)
     nodes[0]!.setAvailable(false);
     const routine = redlock.using('r', 200, async (signal) => {
       // Extended once or twice, then its keys vanish on a majority: lost.
@@ -157,6 +163,58 @@ describe('metrics', () => {
     );
     expect(extendOutcomes.sort()).toEqual(['extended', 'lost']);
     expect(histogram(telemetry, 'redlock.release.duration')[0]!.value.count).toBeGreaterThan(0);
+  });
+
+  it('count a node that fails only after its round was decided (redlock:late-outcome)', async () => {
+    telemetry = startTelemetry();
+    const { nodes } = cluster(2);
+    // A third node that takes a moment, then fails: the two others decide every
+    // round first, so in the rounds' own reports it is only "pending".
+    let failLate!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      failLate = resolve;
+    });
+    const late = async (): Promise<never> => {
+      await gate;
+      throw new Error('connection reset');
+    };
+    const slow: LockNode = { name: 'slow://n2', acquire: late, extend: late, release: late };
+    const redlock = new Redlock([...nodes, slow]);
+    const seen: LateOutcomeMessage[] = [];
+    const twoSeen = new Promise<void>((resolve) => {
+      const listener = (message: unknown) => {
+        seen.push(message as LateOutcomeMessage);
+        if (seen.length === 2) {
+          diagnosticsChannel.unsubscribe(diagnosticsChannels.lateOutcome, listener);
+          resolve();
+        }
+      };
+      diagnosticsChannel.subscribe(diagnosticsChannels.lateOutcome, listener);
+    });
+    const lock = await redlock.acquire('r', 1000);
+    const report = await lock.release();
+    expect(lock.attempts).toEqual([]);
+    expect(report.outcomes[2]!.status).toBe('pending');
+    failLate();
+    await twoSeen;
+
+    expect(seen.map((message) => [message.operation, message.outcome.status])).toEqual([
+      ['acquire', 'error'],
+      ['release', 'error'],
+    ]);
+    expect(seen[0]!.resources).toEqual(['r']);
+    await telemetry.collect();
+    const failures = telemetry.points<number>('redlock.node.failures');
+    expect(
+      failures.map((point) => [
+        point.attributes[A.NODE],
+        point.attributes[A.OPERATION],
+        point.value,
+      ]),
+    ).toEqual([
+      ['slow://n2', 'acquire', 1],
+      ['slow://n2', 'release', 1],
+    ]);
   });
 
   it('keep resource names out of metric attributes unless opted in', async () => {
