@@ -3,6 +3,7 @@ import {
   type RedisClientPort,
   type RedisConnectionState,
   type RedisSubscriber,
+  sharedStateTracker,
 } from '@redlock/redis-scripts';
 import {
   isCluster,
@@ -60,7 +61,7 @@ function destroyQuietly(client: { readonly isOpen: boolean; destroy(): void }): 
  * node when it is down; for a cluster each call finds out by itself.
  */
 export function nodeRedisPort(client: NodeRedisClient): RedisClientPort {
-  const tracker = trackState(client);
+  const tracker = sharedStateTracker(client, () => trackState(client));
   const send = (args: string[], keys: readonly string[], signal: AbortSignal | undefined) => {
     // The signal lets node-redis drop a command still waiting in its queue once we gave up.
     const options = { abortSignal: signal, typeMapping: DEFAULT_TYPE_MAPPING };

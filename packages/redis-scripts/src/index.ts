@@ -50,6 +50,7 @@ export {
   type RedisClientPort,
   type RedisConnectionState,
   type RedisSubscriber,
+  sharedStateTracker,
 } from './redis-client-port.js';
 export { RedisLockNode } from './redis-lock-node.js';
 export type {

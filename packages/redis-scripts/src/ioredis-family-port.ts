@@ -11,6 +11,7 @@ import {
   type RedisClientPort,
   type RedisConnectionState,
   type RedisSubscriber,
+  sharedStateTracker,
 } from './redis-client-port.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: event listeners of the client libraries take any arguments
@@ -179,7 +180,7 @@ export function ioredisFamilyNodeName(client: IoredisFamilyClient): string {
  * with the real cause when the connection is down.
  */
 export function ioredisFamilyPort(client: IoredisFamilyClient): RedisClientPort {
-  const tracker = trackState(client);
+  const tracker = sharedStateTracker(client, () => trackState(client));
   const keyPrefix = client.options.keyPrefix;
   const port: RedisClientPort = {
     name: ioredisFamilyNodeName(client),

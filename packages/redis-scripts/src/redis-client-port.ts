@@ -170,3 +170,24 @@ export class ConnectionStateTracker {
     };
   }
 }
+
+const trackersByClient = new WeakMap<object, ConnectionStateTracker>();
+
+/**
+ * The one {@link ConnectionStateTracker} of `client`, made by `create` on
+ * first use: every node over the same client shares it, so the client's
+ * events are listened to once however many nodes use it (eleven nodes over
+ * one client tripped Node's `MaxListenersExceededWarning`, and nodes that
+ * are never closed kept their listeners on the client).
+ */
+export function sharedStateTracker(
+  client: object,
+  create: () => ConnectionStateTracker,
+): ConnectionStateTracker {
+  let tracker = trackersByClient.get(client);
+  if (tracker === undefined) {
+    tracker = create();
+    trackersByClient.set(client, tracker);
+  }
+  return tracker;
+}
