@@ -184,8 +184,15 @@ describe.each(redisClients)('$name lock node', (client) => {
         const node = client.createNode(gone.client, { commandTimeoutMs: 100 });
         await servers[1]!.kill();
         const error = await node.acquire(['k'], 'v', 1000).catch((caught: unknown) => caught);
-        expect(error).toBeInstanceOf(CommandTimeoutError);
-        expect((error as Error).message).toBe(`acquire on ${node.name} timed out after 100 ms`);
+        // The bound is commandTimeoutMs. GLIDE itself may fail the call first,
+        // when its reconnect attempt is refused before our timer fires (seen on
+        // a loaded machine): then its own connection error is the cause.
+        if (error instanceof CommandTimeoutError) {
+          expect(error.message).toBe(`acquire on ${node.name} timed out after 100 ms`);
+        } else {
+          expect(error).toBeInstanceOf(Error);
+          expect((error as Error).name).toBe('ConnectionError');
+        }
         await node.close();
       },
     );
