@@ -1,3 +1,5 @@
+import { Interrupt } from './interrupt.js';
+
 /** A command did not settle within the adapter's `commandTimeoutMs`. */
 export class CommandTimeoutError extends Error {
   readonly timeoutMs: number;
@@ -9,12 +11,18 @@ export class CommandTimeoutError extends Error {
   }
 }
 
+const ONCE = { once: true } as const;
+
 /** Bounds of one call to a Redis node. */
 export interface DeadlineOptions {
   /** Reject with `signal.reason` as soon as it aborts (the caller gave up). */
   readonly signal?: AbortSignal | undefined;
-  /** Reject with `interrupt.reason` as soon as it aborts (the node was closed, or its connection went down). */
-  readonly interrupt?: AbortSignal | undefined;
+  /**
+   * Reject with `interrupt.reason` as soon as it aborts (the node was closed,
+   * or its connection went down). An {@link Interrupt} costs less per call
+   * than an `AbortSignal`.
+   */
+  readonly interrupt?: AbortSignal | Interrupt | undefined;
   /** Reject with a {@link CommandTimeoutError} after this many ms. */
   readonly timeoutMs?: number | undefined;
   /** What is being waited for, for the timeout message, e.g. `"acquire on redis://h:6379/0"`. */
@@ -51,7 +59,8 @@ export function runWithDeadline<T>(
     const settle = () => {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      interrupt?.removeEventListener('abort', onInterrupt);
+      if (interrupt instanceof Interrupt) interrupt.forget(onInterrupt);
+      else interrupt?.removeEventListener('abort', onInterrupt);
     };
     const giveUp = (reason: unknown) => {
       settle();
@@ -63,8 +72,9 @@ export function runWithDeadline<T>(
     const onAbort = () => giveUp(signal?.reason);
     const onInterrupt = () => giveUp(interrupt?.reason);
 
-    signal?.addEventListener('abort', onAbort, { once: true });
-    interrupt?.addEventListener('abort', onInterrupt, { once: true });
+    signal?.addEventListener('abort', onAbort, ONCE);
+    if (interrupt instanceof Interrupt) interrupt.listen(onInterrupt);
+    else interrupt?.addEventListener('abort', onInterrupt, ONCE);
     if (timeoutMs !== undefined) {
       timer = setTimeout(() => giveUp(new CommandTimeoutError(description, timeoutMs)), timeoutMs);
     }

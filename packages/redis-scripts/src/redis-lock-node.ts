@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import {
   type AcquireReply,
   type FencedAcquireReply,
@@ -25,6 +24,7 @@ import {
   serverInfoScript,
 } from './fencing-scripts.js';
 import { describeCrossSlotKeys } from './hash-slot.js';
+import { Interrupt } from './interrupt.js';
 import { lockCommands, type ScriptRunner } from './lock-commands.js';
 import { preloadedScripts } from './lock-scripts.js';
 import { nodeClosedError, RedisNodeUnavailableError } from './node-errors.js';
@@ -91,7 +91,7 @@ export class RedisLockNode implements LockNode {
   /** Aborted by `close()`: nothing waits any more. */
   readonly #closed = new AbortController();
   /** Aborted when calls in flight must stop: the node closed, or its connection went down. */
-  #interrupt = interruptController();
+  #interrupt = new Interrupt();
   #subscriber: RedisSubscriber | undefined;
   #listeners: ChannelListeners | undefined;
   #closing: Promise<void> | undefined;
@@ -298,7 +298,7 @@ export class RedisLockNode implements LockNode {
     if (state.status === 'down' || state.status === 'closed') {
       // Calls waiting for this connection would only wait for their timeout.
       this.#interrupt.abort(this.#unavailable(state));
-      this.#interrupt = interruptController();
+      this.#interrupt = new Interrupt();
     }
   }
 
@@ -321,7 +321,7 @@ export class RedisLockNode implements LockNode {
     return runWithDeadline(
       (deadlineSignal) => listeners.add(channels, (value) => onRelease(value), deadlineSignal),
       {
-        interrupt: this.#interrupt.signal,
+        interrupt: this.#interrupt,
         timeoutMs: this.#options.commandTimeoutMs,
         description: `watch on ${this.name}`,
       },
@@ -370,7 +370,7 @@ export class RedisLockNode implements LockNode {
         evalScript(this.#evaluator, script, prefixed, args, deadlineSignal, scriptCached),
       {
         signal,
-        interrupt: this.#interrupt.signal,
+        interrupt: this.#interrupt,
         timeoutMs: this.#options.commandTimeoutMs,
         description: `${script.name} on ${this.name}`,
       },
@@ -393,17 +393,6 @@ export class RedisLockNode implements LockNode {
       port.connect();
     });
   }
-}
-
-/**
- * The signal every call in flight on a node listens to: dozens of concurrent
- * calls are normal use, not a leak, so Node's warning past 10 listeners
- * (printed to the user's stderr) is turned off for it.
- */
-function interruptController(): AbortController {
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal);
-  return controller;
 }
 
 /** Replies as strings: clients may hand back a `Buffer` or a number. */

@@ -61,7 +61,7 @@ export interface ScriptEvaluator {
  * sends `EVAL` at once, one round trip instead of `EVALSHA`, `NOSCRIPT` and
  * `EVAL`.
  */
-export async function evalScript(
+export function evalScript(
   evaluator: ScriptEvaluator,
   script: RedisScript,
   keys: readonly string[],
@@ -69,12 +69,17 @@ export async function evalScript(
   deadlineSignal?: AbortSignal,
   scriptCached = true,
 ): Promise<unknown> {
-  if (!scriptCached) return await evaluator.eval(script.source, keys, args, deadlineSignal);
+  // Promise chaining rather than async/await: this runs for every command,
+  // and each await is another turn of the microtask queue.
   try {
-    return await evaluator.evalSha(script.sha1, keys, args, deadlineSignal);
+    if (!scriptCached) return evaluator.eval(script.source, keys, args, deadlineSignal);
+    return evaluator.evalSha(script.sha1, keys, args, deadlineSignal).catch((error: unknown) => {
+      if (!isNoScriptError(error)) throw error;
+      deadlineSignal?.throwIfAborted();
+      return evaluator.eval(script.source, keys, args, deadlineSignal);
+    });
   } catch (error) {
-    if (!isNoScriptError(error)) throw error;
-    deadlineSignal?.throwIfAborted();
-    return await evaluator.eval(script.source, keys, args, deadlineSignal);
+    // A client that throws instead of rejecting still gives a rejected promise.
+    return Promise.reject(error);
   }
 }
