@@ -108,9 +108,10 @@ export class Acquisition {
         const refusal = refusalIn(verdict.report);
         if (refusal) throw this.#refused(refusal, keys, value, verdict, fate);
         // Woken by a release elsewhere: did the herd estimate let too many of us wake?
+        // Only a loss to another owner says so; failing nodes say nothing of the herd.
         if (woken === 'elsewhere') {
           if (verdict.succeeded) line.herd?.won();
-          else line.herd?.lost();
+          else if (heldByAnother(verdict.report)) line.herd?.lost();
         }
         if (verdict.succeeded) {
           won = true;
@@ -314,6 +315,12 @@ function refusalIn(report: AttemptReport): InvalidArgumentError | undefined {
     }
   }
   return undefined;
+}
+
+/** Whether any node answered that another owner holds a key. */
+function heldByAnother(report: AttemptReport): boolean {
+  for (const outcome of report.outcomes) if (outcome.status === 'held') return true;
+  return false;
 }
 
 /**

@@ -11,8 +11,9 @@
  * `min(1, passed / herd)`: `passed` is the number of such releases the
  * waiter has heard since its acquisition began, so a waiter that has let
  * `herd` of them go by wakes for sure, and turns still go round. The
- * estimate grows by one whenever an attempt woken this way loses and
- * shrinks by one whenever it wins, so it settles where about half the
+ * estimate grows by one whenever an attempt woken this way loses to
+ * another owner (failing nodes say nothing of the herd) and shrinks by
+ * one whenever it wins, so it settles where about half the
  * woken attempts win. With one other process it stays at 1: every
  * release wakes our waiter, as before.
  *
@@ -33,7 +34,7 @@ export class HerdEstimate {
     return random * this.#size < passed;
   }
 
-  /** An attempt woken by a release elsewhere lost to another waiter. */
+  /** An attempt woken by a release elsewhere lost to another owner (a node said "held"). */
   lost(): void {
     if (this.#size < MAX_HERD) this.#size++;
   }

@@ -4,7 +4,7 @@ import { type Lock, Redlock } from '../src/index.js';
 import { lineKeyOf, type WaitEnd, WaitLines } from '../src/wait-line.js';
 import { createCluster, totalCalls } from './support/cluster.js';
 import { TestMemoryNode } from './support/memory-node.js';
-import { replyWith, ScriptedNode } from './support/scripted-node.js';
+import { rejectWith, replyWith, ScriptedNode } from './support/scripted-node.js';
 import { flushMicrotasks, VirtualRuntime } from './support/virtual-runtime.js';
 
 /** The processes of a busy service, as Redlock instances over the same nodes. */
@@ -136,5 +136,50 @@ describe('after a split vote', () => {
     expect(stores[0]!.acquireTimes.at(-1)! - releasedAt).toBeLessThanOrEqual(2);
     const lock = waiting.value as Lock;
     expect(stores.map((store) => store.valueOf('r'))).toEqual([lock.value, lock.value, lock.value]);
+  });
+});
+
+describe('the herd estimate and failing nodes', () => {
+  it('does not grow when woken attempts fail because nodes fail, so a later waiter still wakes on the first release', async () => {
+    const runtime = new VirtualRuntime({ seed: 11 });
+    const stores = [1, 2, 3].map(
+      (index) => new TestMemoryNode({ clock: runtime, name: `node-${index}` }),
+    );
+    const holder = new Redlock(stores, { runtime });
+    // The waiting process reaches the same servers through nodes of its own.
+    const nodes = stores.map((store) => new ScriptedNode(store));
+    const waiter = new Redlock(nodes, {
+      runtime,
+      retryCount: -1,
+      retryDelay: 600_000,
+      retryJitter: 0,
+    });
+    const giveUp = new AbortController();
+    let held = await runtime.runUntilSettled(holder.acquire('r', 60_000));
+    const first = track(waiter.acquire('r', 1000, { signal: giveUp.signal }).catch(() => null));
+    await runtime.advance(10);
+    // Six releases elsewhere each wake the waiter, and each woken attempt meets
+    // two failing nodes (not another owner); the holder takes the lock again.
+    for (let round = 0; round < 6; round++) {
+      nodes[1]!.once('acquire', rejectWith(new Error('ECONNRESET')));
+      nodes[2]!.once('acquire', rejectWith(new Error('ECONNRESET')));
+      const releasedAt = runtime.now();
+      await held.release();
+      await flushMicrotasks();
+      expect(stores[0]!.acquireTimes.at(-1), `round ${round}: woken`).toBe(releasedAt);
+      held = await runtime.runUntilSettled(holder.acquire('r', 60_000));
+    }
+    giveUp.abort();
+    await flushMicrotasks();
+    expect(first.settled).toBe(true);
+    // A new acquisition of the same process: the first release elsewhere wakes it.
+    const second = track(waiter.acquire('r', 1000));
+    await runtime.advance(10);
+    expect(second.settled).toBe(false);
+    const releasedAt = runtime.now();
+    await held.release();
+    await flushMicrotasks();
+    expect(second.settled).toBe(true);
+    expect(runtime.now()).toBe(releasedAt);
   });
 });
