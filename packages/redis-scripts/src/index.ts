@@ -17,6 +17,7 @@ export {
   type InspectedKey,
 } from './decode-replies.js';
 export { CLUSTER_SLOT_COUNT, describeCrossSlotKeys, keyHashSlot } from './hash-slot.js';
+export { Interrupt } from './interrupt.js';
 export {
   type IoredisFamilyModule,
   ioredisFamilyBinding,

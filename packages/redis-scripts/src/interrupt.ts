@@ -11,6 +11,7 @@ export class Interrupt {
   #reason: unknown;
   readonly #listeners = new Set<(reason: unknown) => void>();
 
+  /** Whether {@link abort} was called. */
   get aborted(): boolean {
     return this.#aborted;
   }
