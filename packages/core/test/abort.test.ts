@@ -8,22 +8,8 @@ import {
   holdElsewhere,
 } from './support/cluster.js';
 import { defer, hang } from './support/scripted-node.js';
+import { track } from './support/track.js';
 import { flushMicrotasks } from './support/virtual-runtime.js';
-
-function track<T>(promise: Promise<T>) {
-  const state: { settled: boolean; value?: T; error?: unknown } = { settled: false };
-  promise.then(
-    (value) => {
-      state.settled = true;
-      state.value = value;
-    },
-    (error: unknown) => {
-      state.settled = true;
-      state.error = error;
-    },
-  );
-  return state;
-}
 
 describe('aborting an acquisition', () => {
   it('rejects promptly with code ABORTED and the reason as cause when aborted mid-wait, leaving no keys', async () => {

@@ -2,23 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { type Lock, LockAcquireError } from '../src/index.js';
 import { createScriptedCluster, holdElsewhere } from './support/cluster.js';
 import { defer, hang } from './support/scripted-node.js';
+import { track } from './support/track.js';
 import { flushMicrotasks } from './support/virtual-runtime.js';
 
 /** Settle-tracking without advancing virtual time. */
-function track<T>(promise: Promise<T>) {
-  const state: { settled: boolean; value?: T; error?: unknown } = { settled: false };
-  promise.then(
-    (value) => {
-      state.settled = true;
-      state.value = value;
-    },
-    (error: unknown) => {
-      state.settled = true;
-      state.error = error;
-    },
-  );
-  return state;
-}
 
 describe('early decision', () => {
   it('fails the attempt at once when a majority is held, without waiting for a node that never answers', async () => {

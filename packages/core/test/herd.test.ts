@@ -5,20 +5,12 @@ import { lineKeyOf, type WaitEnd, WaitLines } from '../src/wait-line.js';
 import { createCluster, totalCalls } from './support/cluster.js';
 import { TestMemoryNode } from './support/memory-node.js';
 import { rejectWith, replyWith, ScriptedNode } from './support/scripted-node.js';
+import { track } from './support/track.js';
 import { flushMicrotasks, VirtualRuntime } from './support/virtual-runtime.js';
 
 /** The processes of a busy service, as Redlock instances over the same nodes. */
 const PROCESSES = 5;
 const SECTIONS_EACH = 40;
-
-function track<T>(promise: Promise<T>) {
-  const state: { settled: boolean; value?: T } = { settled: false };
-  void promise.then((value) => {
-    state.settled = true;
-    state.value = value;
-  });
-  return state;
-}
 
 describe('HerdEstimate', () => {
   it('starts at one, so a release elsewhere always wakes the waiter (one other process, as before)', () => {

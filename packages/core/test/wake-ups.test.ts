@@ -3,24 +3,10 @@ import type { Lock } from '../src/index.js';
 import { Redlock } from '../src/index.js';
 import { createCluster, createScriptedCluster, totalCalls } from './support/cluster.js';
 import { defer, hang, pass } from './support/scripted-node.js';
+import { track } from './support/track.js';
 import { flushMicrotasks } from './support/virtual-runtime.js';
 
 const longWait = { retryCount: -1, retryDelay: 10_000, retryJitter: 0 };
-
-function track<T>(promise: Promise<T>) {
-  const state: { settled: boolean; value?: T; error?: unknown } = { settled: false };
-  promise.then(
-    (value) => {
-      state.settled = true;
-      state.value = value;
-    },
-    (error: unknown) => {
-      state.settled = true;
-      state.error = error;
-    },
-  );
-  return state;
-}
 
 describe('wake-ups', () => {
   it('wakes a waiter when a lock of the same Redlock is released, long before its retry delay', async () => {
