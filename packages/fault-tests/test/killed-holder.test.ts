@@ -6,10 +6,17 @@ import { runScenario, scenarioDefaults } from '../src/scenario.js';
 import type { WorkerEvent } from '../src/worker-protocol.js';
 
 const WORKERS = 4;
-const INCREMENTS = 10;
+/**
+ * Enough that the others still have sections to run when the holder stalls:
+ * turns across processes are not fair (a release wakes a waiter elsewhere
+ * only as often as it may win, and the releaser often takes the lock
+ * again), and with 10 the three others once finished all theirs before the
+ * holder's third section, so nobody was left to take over (CI).
+ */
+const INCREMENTS = 40;
 /** The worker that stalls while holding the lock, and on which of its sections. */
 const HOLDER = 'w0';
-const STALL_AT_SECTION = 3;
+const STALL_AT_SECTION = 1;
 /**
  * After a holder dies, the others must wait for its keys to expire (a TTL
  * after it acquired) and then need a retry delay and a round. Allowed on
