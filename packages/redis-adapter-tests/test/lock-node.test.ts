@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidArgumentError, MAX_TIMER_MS } from '@redlock/core';
 import {
   acquireScript,
@@ -6,6 +7,7 @@ import {
   RedisNodeUnavailableError,
   releaseChannel,
 } from '@redlock/redis-scripts';
+import type { RedisServer } from '@redlock/test-utils';
 import { useRedisServers } from '@redlock/test-utils/vitest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectAfterClose } from '../src/after-close.js';
@@ -20,6 +22,38 @@ function nextRelease(): { listener: (value?: string) => void; released: Promise<
     listener = resolve;
   });
   return { listener, released };
+}
+
+/** Polls `check` every 20 ms until it holds, for at most 10 s. */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  while (!(await check())) {
+    if (performance.now() > deadline) throw new Error(`still false after 10 s: ${check}`);
+    await sleep(20);
+  }
+}
+
+/** Kills the connections of `server` whose CLIENT LIST line matches `pattern`, if any. */
+async function killClients(server: RedisServer, pattern: RegExp): Promise<void> {
+  const list = await server.command('CLIENT', 'LIST');
+  const ids = list
+    .split('\n')
+    .filter((line) => pattern.test(line))
+    .map((line) => /\bid=(\d+)/.exec(line)![1]!);
+  for (const id of ids) await server.command('CLIENT', 'KILL', 'ID', id);
+}
+
+/** Kills every pub/sub connection of `server` (a TCP reset, as a network fault gives). */
+async function killSubscribers(server: RedisServer): Promise<void> {
+  expect(Number(await server.command('CLIENT', 'KILL', 'TYPE', 'pubsub'))).toBeGreaterThan(0);
+}
+
+/** Until a connection of `server` is subscribed to `channel` again. */
+async function untilSubscribed(server: RedisServer, channel: string): Promise<void> {
+  await until(async () => {
+    const [, count] = (await server.call('PUBSUB', 'NUMSUB', channel)) as [string, number];
+    return count > 0;
+  });
 }
 
 describe.each(redisClients)('$name lock node', (client) => {
@@ -235,6 +269,54 @@ describe.each(redisClients)('$name lock node', (client) => {
       await stopSecond();
       expect(await numsub()).toEqual([channel, 0]);
       await node.close();
+    });
+
+    it('hears releases again after its subscriber connection was killed', async (context) => {
+      const node = client.createNode(handle.client);
+      if (!node.watch) context.skip();
+      const { listener, released } = nextRelease();
+      const stop = await node.watch!(['rewatched'], listener);
+      await killSubscribers(servers[0]!);
+      await untilSubscribed(servers[0]!, releaseChannel('rewatched'));
+      await node.acquire(['rewatched'], 'owner-1', 10_000);
+      await node.release(['rewatched'], 'owner-1');
+      expect(await released).toBe('owner-1');
+      await stop();
+      await node.close();
+    });
+
+    it('leaves no unhandled rejection when the server refuses to resubscribe after a reconnect', async (context) => {
+      const node = client.createNode(handle.client);
+      if (!node.watch) context.skip();
+      const unhandled: unknown[] = [];
+      const record = (reason: unknown) => unhandled.push(reason);
+      process.on('unhandledRejection', record);
+      const server = servers[0]!;
+      try {
+        const { listener, released } = nextRelease();
+        const stop = await node.watch!(['refused'], listener);
+        await server.command('CONFIG', 'RESETSTAT');
+        // Revoking the channels also disconnects their subscribers.
+        await server.command('ACL', 'SETUSER', 'default', 'resetchannels');
+        // The reconnected subscriber's SUBSCRIBE was refused...
+        await until(async () =>
+          /errorstat_NOPERM:count=[1-9]/.test(await server.command('INFO', 'errorstats')),
+        );
+        await server.command('ACL', 'SETUSER', 'default', 'allchannels');
+        // ... and its reply reached the client before the close of this kill
+        // did (node-redis drops that connection itself, and reconnects).
+        await killClients(server, /cmd=subscribe/);
+        await untilSubscribed(server, releaseChannel('refused'));
+        await node.acquire(['refused'], 'owner-1', 10_000);
+        await node.release(['refused'], 'owner-1');
+        expect(await released).toBe('owner-1');
+        await stop();
+        expect(unhandled).toEqual([]);
+      } finally {
+        process.off('unhandledRejection', record);
+        await server.command('ACL', 'SETUSER', 'default', 'allchannels');
+        await node.close();
+      }
     });
 
     it('closes only its own subscriber connection, and the client keeps working', async () => {

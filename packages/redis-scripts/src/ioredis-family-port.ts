@@ -213,19 +213,51 @@ function openSubscriber(
   client: IoredisFamilyClient,
   onMessage: (channel: string, message: string) => void,
 ): RedisSubscriber {
-  const subscriber = client.isCluster
-    ? client.duplicate([], { enableOfflineQueue: true, lazyConnect: false })
-    : client.duplicate({ enableOfflineQueue: true, lazyConnect: false, autoResubscribe: true });
+  // A Cluster resubscribes on its own, and handles the failures of it.
+  if (client.isCluster) {
+    return subscriberOver(
+      client.duplicate([], { enableOfflineQueue: true, lazyConnect: false }),
+      onMessage,
+    );
+  }
+  // Not the client's autoResubscribe: after a reconnect it sends SUBSCRIBE
+  // without handling its rejection, so a refused SUBSCRIBE (an ACL) or a
+  // close before the reply crashes a process that treats unhandled
+  // rejections as fatal (Node's default). This resubscribes instead.
+  const subscriber = client.duplicate({
+    enableOfflineQueue: true,
+    lazyConnect: false,
+    autoResubscribe: false,
+  });
+  const channels = new Set<string>();
+  let wasReady = false;
+  subscriber.on('ready', () => {
+    // A failed resubscription only costs the wake-ups on this node; waiters
+    // still retry on their own timers.
+    if (wasReady && channels.size > 0) subscriber.subscribe(...channels).catch(ignore);
+    wasReady = true;
+  });
+  return subscriberOver(subscriber, onMessage, channels);
+}
+
+/** The {@link RedisSubscriber} over an open pub/sub connection, recording its channels in `channels`. */
+function subscriberOver(
+  subscriber: IoredisFamilyClient,
+  onMessage: (channel: string, message: string) => void,
+  channels = new Set<string>(),
+): RedisSubscriber {
   // Its errors surface as rejected watch() calls; without a listener the
   // client would log them as unhandled.
   subscriber.on('error', ignore);
   subscriber.on('message', onMessage);
   return {
-    subscribe: async (channels) => {
-      await subscriber.subscribe(...channels);
+    subscribe: async (names) => {
+      for (const name of names) channels.add(name);
+      await subscriber.subscribe(...names);
     },
-    unsubscribe: async (channels) => {
-      await subscriber.unsubscribe(...channels);
+    unsubscribe: async (names) => {
+      for (const name of names) channels.delete(name);
+      await subscriber.unsubscribe(...names);
     },
     // Not quit(): it would wait in the offline queue while the connection is
     // down, and forever for a frozen server.
