@@ -4,6 +4,14 @@ import { type ClientHandle, redisClients } from '../src/clients.js';
 
 const { servers } = useRedisServers(1);
 
+/** Whether the client's commands reach its socket as ioredis's do: `client.stream.write`, one call per write. */
+function socketOf(client: unknown): { write: (...args: unknown[]) => boolean } | undefined {
+  const stream = (client as { stream?: { write?: unknown } }).stream;
+  return typeof stream?.write === 'function'
+    ? (stream as { write: (...args: unknown[]) => boolean })
+    : undefined;
+}
+
 /** Concurrent lockers on one node: more calls in flight than EventTarget's default listener limit. */
 const CONCURRENT_CALLS = 64;
 /** More nodes over one client than EventEmitter's default listener limit (10). */
@@ -83,4 +91,68 @@ describe.each(redisClients)('$name lock node under concurrent calls', (client) =
     expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
     expect(listenerCounts()).toEqual(before);
   });
+  it('keeps the order and each reply of the calls one turn issues, a failing one included', async () => {
+    const node = client.createNode(handle.client);
+    await node.ready?.();
+    await servers[0]!.command('DEL', 'batch:k', 'batch:list');
+    await servers[0]!.command('LPUSH', 'batch:list', 'x');
+    // All issued in one turn: the first may go out alone, the rest together.
+    const calls = [
+      node.acquire(['batch:k'], 'a', 10_000),
+      node.acquire(['batch:k'], 'b', 10_000),
+      node.acquire(['batch:list'], 'a', 10_000),
+      node.release(['batch:k'], 'a'),
+      node.acquire(['batch:k'], 'c', 10_000),
+    ];
+    const [first, second, wrongType, released, third] = await Promise.allSettled(calls);
+    expect(first).toMatchObject({ status: 'fulfilled', value: { acquired: true } });
+    expect(second).toMatchObject({ status: 'fulfilled', value: { acquired: false } });
+    expect(wrongType).toMatchObject({ status: 'rejected' });
+    expect(String((wrongType as PromiseRejectedResult).reason)).toMatch(/WRONGTYPE/);
+    expect(released).toEqual({ status: 'fulfilled', value: 1 });
+    expect(third).toMatchObject({ status: 'fulfilled', value: { acquired: true } });
+    expect(await servers[0]!.command('GET', 'batch:k')).toBe('c');
+    await node.close?.();
+  });
+
+  it('falls back to EVAL for every call of a turn after SCRIPT FLUSH', async () => {
+    const node = client.createNode(handle.client);
+    await node.ready?.();
+    await servers[0]!.command('FLUSHALL');
+    await servers[0]!.command('SCRIPT', 'FLUSH');
+    const keys = Array.from({ length: 8 }, (_, index) => `flushed:${index}`);
+    const replies = await Promise.all(keys.map((key) => node.acquire([key], 'v', 10_000)));
+    expect(replies.map((reply) => reply.acquired)).toEqual(keys.map(() => true));
+    for (const key of keys) expect(await servers[0]!.command('GET', key)).toBe('v');
+    await node.close?.();
+  });
+
+  it.runIf(['ioredis', 'iovalkey'].includes(client.packageDir))(
+    'writes the calls one turn issues in at most two socket writes, not one each',
+    async () => {
+      const node = client.createNode(handle.client);
+      await node.ready?.();
+      const socket = socketOf(handle.client)!;
+      expect(socket).toBeDefined();
+      const write = socket.write;
+      let writes = 0;
+      socket.write = function (this: unknown, ...args: unknown[]) {
+        writes++;
+        return write.apply(this, args);
+      };
+      try {
+        const calls = Array.from({ length: 20 }, (_, index) =>
+          node.acquire([`written:${index}`], 'v', 10_000),
+        );
+        const writesWhileIssuing = writes;
+        await Promise.all(calls);
+        // The first call went out at once; the other 19 in one pipeline at the end of the turn.
+        expect(writesWhileIssuing).toBe(1);
+        expect(writes).toBe(2);
+      } finally {
+        socket.write = write;
+        await node.close?.();
+      }
+    },
+  );
 });

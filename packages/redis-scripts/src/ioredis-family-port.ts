@@ -13,6 +13,7 @@ import {
   type RedisSubscriber,
   sharedStateTracker,
 } from './redis-client-port.js';
+import { type IoredisFamilyPipeline, sharedTickBatcher } from './tick-batcher.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: event listeners of the client libraries take any arguments
 type Listener = (...args: any[]) => void;
@@ -36,6 +37,8 @@ export interface IoredisFamilyClient {
   evalsha(sha1: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>;
   /** Runs a script from its source (`EVAL`), which also caches it. */
   eval(source: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>;
+  /** A pipeline: the commands added to it go out in one write on `exec()`. */
+  pipeline(): IoredisFamilyPipeline;
   /** `SCRIPT LOAD`: caches a script without running it. */
   script(subcommand: 'LOAD', source: string): Promise<unknown>;
   /** Connects a client created with `lazyConnect`. */
@@ -205,6 +208,21 @@ export function ioredisFamilyPort(client: IoredisFamilyClient): RedisClientPort 
     disconnect: () => disconnectNow(client),
   };
   if (!client.isCluster) port.loadScript = (source) => client.script('LOAD', source);
+  // A Cluster's pipeline must keep to one slot, and a client with
+  // enableAutoPipelining batches on its own.
+  if (!client.isCluster && !client.options.enableAutoPipelining) {
+    const batcher = sharedTickBatcher(client, () => client.pipeline());
+    port.evalSha = (sha1, keys, args) =>
+      batcher.send(
+        () => client.evalsha(sha1, keys.length, ...keys, ...args),
+        (pipeline) => pipeline.evalsha(sha1, keys.length, ...keys, ...args),
+      );
+    port.eval = (source, keys, args) =>
+      batcher.send(
+        () => client.eval(source, keys.length, ...keys, ...args),
+        (pipeline) => pipeline.eval(source, keys.length, ...keys, ...args),
+      );
+  }
   return port;
 }
 
