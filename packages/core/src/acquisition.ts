@@ -147,16 +147,21 @@ export class Acquisition {
           woken === 'elsewhere' || woken === 'local' || (splits > 0 && splits < MAX_SPLITS);
         const split = raced && place === undefined && isSplitVote(verdict.report);
         splits = split ? splits + 1 : 0;
+        const sleepsInLine = skip > 0 && place !== undefined;
+        const retryMs =
+          split && !sleepsInLine ? undefined : retryDelayMs(plan, verdict.report.outcomes, runtime);
         const delayMs = boundedDelay(
-          skip > 0 && place
+          sleepsInLine
             ? refreshDelayMs(place)
             : split
               ? splitBackoffMs(plan, verdict.report.elapsedMs, splits, runtime)
-              : retryDelayMs(plan, verdict.report.outcomes, runtime),
+              : retryMs!,
           deadline - now,
         );
         this.#hooks.onWait?.(keys, delayMs);
-        woken = await line.wait(ticket, delayMs, sequenceBefore, signal, skip, heardSince);
+        // After a release it sleeps through, it asks again within the usual retry
+        // delay unless the next release comes first (see `WaitLine.wait`).
+        woken = await line.wait(ticket, delayMs, sequenceBefore, signal, skip, heardSince, retryMs);
       }
     } catch (error) {
       fate.gaveUp();

@@ -26,6 +26,8 @@ export class WaitLine {
   private finished: Set<string> | undefined;
   /** Started by the first wait: a line whose members never wait costs no subscription. */
   private listening: Promise<void> | undefined;
+  /** While empty but still subscribed: the timer that closes it (see `leave`). */
+  private lingering: unknown;
 
   constructor(
     private readonly keys: readonly string[],
@@ -57,6 +59,10 @@ export class WaitLine {
   }
 
   join(): void {
+    if (this.lingering !== undefined) {
+      this.runtime.clearTimer(this.lingering);
+      this.lingering = undefined;
+    }
     this.members++;
   }
 
@@ -67,11 +73,29 @@ export class WaitLine {
 
   leave(): void {
     this.members--;
-    if (this.members === 0) {
-      this.closed = true;
-      this.onEmpty(this);
-      for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribeQuietly(unsubscribe);
+    if (this.members > 0) return;
+    if (this.listening === undefined) {
+      this.close();
+      return;
     }
+    // Keep listening a while: a process that takes the lock again soon (a
+    // worker loop) would otherwise subscribe again, and a release sent
+    // before that SUBSCRIBE is answered would go unheard. In a waiting line
+    // that unheard release is one its count of releases to sleep through
+    // still expects, so it would sleep through its own turn.
+    const timer = this.runtime.setTimer(() => {
+      if (this.lingering === timer) this.close();
+    }, LINE_LINGER_MS);
+    // Never the reason a process stays alive.
+    (timer as { unref?: () => void } | null)?.unref?.();
+    this.lingering = timer;
+  }
+
+  private close(): void {
+    this.lingering = undefined;
+    this.closed = true;
+    this.onEmpty(this);
+    for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribeQuietly(unsubscribe);
   }
 
   /**
@@ -82,7 +106,12 @@ export class WaitLine {
    * take up to the node timeout, which must not stretch `waitTimeoutMs`);
    * a release of this process wakes the waiter even before that.
    * `skipReleases`: releases to sleep through (waiting-line places ahead of
-   * ours, `AheadCount`); the timer still ends the wait.
+   * ours, `AheadCount`); the timer still ends the wait, and each release
+   * slept through brings it forward to at most `afterSkipMs` from then.
+   * The count ahead is an estimate (a place that was just granted may still
+   * be counted): if the waiter ahead did not take the lock, no release will
+   * come to wake anyone behind it, and the line would stand still until
+   * this waiter's refresh.
    */
   wait(
     ticket: number,
@@ -91,6 +120,7 @@ export class WaitLine {
     signal: AbortSignal | undefined,
     skipReleases = 0,
     heardSince = this.heard,
+    afterSkipMs = delayMs,
   ): Promise<WaitEnd> {
     // Releases seen since the attempt began count toward those to sleep through.
     const missed = this.sequence - sequenceBefore;
@@ -98,21 +128,29 @@ export class WaitLine {
     if (signal?.aborted) return Promise.reject(signal.reason);
     void this.ready;
     return new Promise<WaitEnd>((resolve, reject) => {
+      const runtime = this.runtime;
+      const timerEnds = runtime.now() + delayMs;
       const waiter: Waiter = {
         ticket,
         skip: skipReleases - missed,
         heardSince,
         wake: (how) => finish(() => resolve(how)),
+        skipped: () => {
+          const leftMs = Math.min(timerEnds - runtime.now(), afterSkipMs);
+          runtime.clearTimer(timer);
+          timer = runtime.setTimer(onTimer, Math.max(0, leftMs));
+        },
       };
       const finish = (settle: () => void): void => {
-        this.runtime.clearTimer(timer);
+        runtime.clearTimer(timer);
         signal?.removeEventListener('abort', onAbort);
         const index = this.waiters.indexOf(waiter);
         if (index >= 0) this.waiters.splice(index, 1);
         settle();
       };
       const onAbort = (): void => finish(() => reject(signal?.reason));
-      const timer = this.runtime.setTimer(() => finish(() => resolve('timer')), delayMs);
+      const onTimer = (): void => finish(() => resolve('timer'));
+      let timer = runtime.setTimer(onTimer, delayMs);
       signal?.addEventListener('abort', onAbort, { once: true });
       this.enqueue(waiter);
     });
@@ -155,8 +193,10 @@ export class WaitLine {
     // in this line; the first one whose turn it may be wakes (and leaves).
     let next: Waiter | undefined;
     for (const waiter of this.waiters) {
-      if (waiter.skip > 0) waiter.skip--;
-      else next ??= waiter;
+      if (waiter.skip > 0) {
+        waiter.skip--;
+        waiter.skipped();
+      } else next ??= waiter;
     }
     next?.wake(how);
   }
@@ -249,12 +289,17 @@ interface Waiter {
   /** `heard` when its acquisition began: releases elsewhere it has waited through. */
   readonly heardSince: number;
   readonly wake: (how: WaitEnd) => void;
+  /** It slept through a release: its turn may be next, whatever the count said. */
+  readonly skipped: () => void;
 }
 
 /** How a wait ended: at once, by its timer, by a release of this instance, or by one elsewhere. */
 export type WaitEnd = 'now' | 'timer' | 'local' | 'elsewhere';
 
 const MAX_TRACKED_VALUES = 64;
+
+/** How long an emptied line that listens stays subscribed, in case its resources are wanted again. */
+export const LINE_LINGER_MS = 2_000;
 
 function ignore(): void {}
 

@@ -175,3 +175,40 @@ describe('the herd estimate and failing nodes', () => {
     expect(runtime.now()).toBe(releasedAt);
   });
 });
+
+describe('a waiter that sleeps through releases (waitingLine)', () => {
+  it('asks again within afterSkipMs of a release it slept through, if no other release comes', async () => {
+    const runtime = new VirtualRuntime();
+    const nodes = [1, 2, 3].map(
+      (index) => new TestMemoryNode({ clock: runtime, name: `node-${index}` }),
+    );
+    const lines = new WaitLines(nodes, 2, 100, runtime, true);
+    const line = lines.join(lineKeyOf(['r']), ['r']);
+    const startedAt = runtime.now();
+    // One place ahead by its count, its refresh due in 1 s, 20 ms after a skipped release.
+    const woken = track<WaitEnd>(line.wait(1, 1_000, line.sequence, undefined, 1, line.heard, 20));
+    await runtime.advance(300);
+    expect(woken.settled).toBe(false);
+    lines.released(['r'], 'ahead-took-it');
+    await runtime.advance(19);
+    expect(woken.settled).toBe(false);
+    await runtime.advance(1);
+    expect(woken.value).toBe('timer');
+    expect(runtime.now() - startedAt).toBe(320);
+    line.leave();
+  });
+
+  it('never waits past its refresh, however late the release it slept through', async () => {
+    const runtime = new VirtualRuntime();
+    const lines = new WaitLines([], 2, 100, runtime, true);
+    const line = lines.join(lineKeyOf(['r']), ['r']);
+    const startedAt = runtime.now();
+    const woken = track<WaitEnd>(line.wait(1, 1_000, line.sequence, undefined, 2, line.heard, 20));
+    await runtime.advance(990);
+    lines.released(['r'], 'first');
+    await runtime.advance(10);
+    expect(woken.value).toBe('timer');
+    expect(runtime.now() - startedAt).toBe(1_000);
+    line.leave();
+  });
+});

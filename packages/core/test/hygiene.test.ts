@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LINE_LINGER_MS } from '../src/wait-line.js';
 import { createCluster, createScriptedCluster, holdElsewhere } from './support/cluster.js';
 import { defer, hang, rejectWith, replyWith, throwSync } from './support/scripted-node.js';
 import { flushMicrotasks } from './support/virtual-runtime.js';
@@ -97,6 +98,12 @@ describe('hygiene', () => {
       const lock = await runtime.runUntilSettled(waiter);
       await lock.release();
     }
+    await flushMicrotasks();
+    // The line that listened stays subscribed for a while, in case the lock is wanted again...
+    expect(runtime.pendingTimers).toBe(1);
+    expect(nodes.map((node) => node.watcherCount)).toEqual([1, 1, 1]);
+    // ... and then leaves nothing behind.
+    await runtime.advance(LINE_LINGER_MS);
     await flushMicrotasks();
     expect(runtime.pendingTimers).toBe(0);
     expect(nodes.map((node) => node.watcherCount)).toEqual([0, 0, 0]);

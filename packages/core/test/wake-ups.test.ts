@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Lock } from '../src/index.js';
 import { Redlock } from '../src/index.js';
+import { LINE_LINGER_MS } from '../src/wait-line.js';
 import { createCluster, createScriptedCluster, totalCalls } from './support/cluster.js';
 import { defer, hang, pass } from './support/scripted-node.js';
 import { track } from './support/track.js';
@@ -42,7 +43,9 @@ describe('wake-ups', () => {
 
     expect(waiter.settled).toBe(true);
     expect(runtime.now()).toBe(releasedAt);
-    // The waiter stopped listening once it had the lock.
+    // The waiter stops listening a while after it had the lock.
+    await runtime.advance(LINE_LINGER_MS);
+    await flushMicrotasks();
     expect(nodes.map((node) => node.watcherCount)).toEqual([0, 0, 0]);
   });
 
@@ -187,6 +190,8 @@ describe('wake-ups', () => {
     await runtime.runUntilSettled(Promise.all(waiters));
     expect(order).toEqual([1, 2, 3, 4]);
     expect(runtime.now() - 10_000).toBeLessThan(10_000); // nobody waited for a timer
+    await runtime.advance(LINE_LINGER_MS);
+    await flushMicrotasks();
     expect(nodes.map((node) => node.watcherCount)).toEqual([0, 0, 0]);
   });
 
@@ -254,5 +259,25 @@ describe('wake-ups', () => {
     for (const node of nodes) node.deferred[0]!.answer();
     await flushMicrotasks();
     expect(releasing.settled).toBe(true);
+  });
+  it('keeps listening a while after its last waiter, so the next wait needs no new subscription', async () => {
+    const { runtime, nodes, redlock, newRedlock } = createCluster({ nodeCount: 3 });
+    const otherProcess = newRedlock();
+    for (let turn = 0; turn < 3; turn++) {
+      const holder = await runtime.runUntilSettled(otherProcess.acquire('r', 60_000));
+      const waiter = track(redlock.acquire('r', 1000, longWait));
+      await runtime.advance(100);
+      await holder.release();
+      await flushMicrotasks();
+      // Woken by the release, not by its 10 s retry timer.
+      expect(waiter.settled).toBe(true);
+      await (waiter.value as Lock).release();
+      await runtime.advance(LINE_LINGER_MS / 2);
+    }
+    // One subscription per node for all three waits.
+    expect(totalCalls(nodes, 'watch')).toBe(3);
+    await runtime.advance(LINE_LINGER_MS);
+    await flushMicrotasks();
+    expect(nodes.map((node) => node.watcherCount)).toEqual([0, 0, 0]);
   });
 });
