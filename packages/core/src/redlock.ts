@@ -51,6 +51,7 @@ export class Redlock implements AsyncDisposable {
   readonly #retryDefaults: Omit<RetryPlan, 'signal'>;
   readonly #runtime: RedlockRuntime;
   readonly #acquisition: Acquisition;
+  readonly #lines: WaitLines;
 
   constructor(nodes: readonly LockNode[], options: RedlockOptions = {}) {
     const settings = validateRedlockSettings(nodes, options);
@@ -63,13 +64,13 @@ export class Redlock implements AsyncDisposable {
     this.restartGuardMs = settings.restartGuardMs;
     this.#retryDefaults = settings.retry;
     this.#runtime = settings.runtime;
-    const lines = new WaitLines(
+    const lines = (this.#lines = new WaitLines(
       this.nodes,
       this.quorum,
       this.nodeTimeoutMs,
       this.#runtime,
       settings.waitingLine,
-    );
+    ));
     const quorum = new Quorum(settings, lines);
     const hooks: AcquisitionHooks = diagnosticsHooks;
     this.#acquisition = new Acquisition(quorum, lines, hooks);
@@ -175,6 +176,8 @@ export class Redlock implements AsyncDisposable {
 
   /** Close every node's own resources (e.g. pub/sub connections). Never closes clients you passed in. */
   async close(): Promise<void> {
+    // Lines still subscribed after their last waiter stop now, not at their timer.
+    this.#lines.closeIdle();
     // async: a close() that throws synchronously must not stop the others from closing.
     await Promise.allSettled(this.nodes.map(async (node) => node.close?.()));
   }

@@ -91,6 +91,14 @@ export class WaitLine {
     this.lingering = timer;
   }
 
+  /** Closes it now if it has no member (it lingers), e.g. because its Redlock is closed. */
+  closeIfIdle(): void {
+    if (this.members === 0 && !this.closed) {
+      this.runtime.clearTimer(this.lingering);
+      this.close();
+    }
+  }
+
   private close(): void {
     this.lingering = undefined;
     this.closed = true;
@@ -367,6 +375,11 @@ export class WaitLines {
     }
     line.join();
     return line;
+  }
+
+  /** Closes the lines that have no member left and only linger (see `WaitLine.leave`). */
+  closeIdle(): void {
+    for (const line of [...this.lines.values()]) line.closeIfIdle();
   }
 
   /** A lock of this instance was released: wake the next local waiter at once. */

@@ -88,6 +88,21 @@ describe('hygiene', () => {
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();
   });
 
+  it('stops the lines that still listen, and their timers, on close()', async () => {
+    const { runtime, nodes, redlock, newRedlock } = createCluster({ nodeCount: 3 });
+    const holder = await runtime.runUntilSettled(newRedlock().acquire('r', 500));
+    const waiter = redlock.acquire('r', 1000, { retryCount: -1 });
+    await runtime.advance(10);
+    await holder.release();
+    await (await runtime.runUntilSettled(waiter)).release();
+    await flushMicrotasks();
+    expect(nodes.map((node) => node.watcherCount)).toEqual([1, 1, 1]);
+    await redlock.close();
+    await flushMicrotasks();
+    expect(runtime.pendingTimers).toBe(0);
+    expect(nodes.map((node) => node.watcherCount)).toEqual([0, 0, 0]);
+  });
+
   it('leaves no timer running after acquisitions, waits and releases finish', async () => {
     const { runtime, nodes, redlock, newRedlock } = createCluster({ nodeCount: 3 });
     const holder = await runtime.runUntilSettled(newRedlock().acquire('r', 500));
