@@ -1,6 +1,6 @@
 import { useRedisServers } from '@redlock/test-utils/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClientHandle, redisClients } from '../src/clients.js';
+import { type ClientHandle, redisClients, supportsClientKeyPrefix } from '../src/clients.js';
 
 const { servers } = useRedisServers(1);
 
@@ -152,6 +152,28 @@ describe.each(redisClients)('$name lock node under concurrent calls', (client) =
       } finally {
         socket.write = write;
         await node.close?.();
+      }
+    },
+  );
+  it.runIf(supportsClientKeyPrefix(client))(
+    'puts the client keyPrefix before the node keyPrefix on calls sent together, too',
+    async () => {
+      const prefixed = await client.connect(
+        { host: servers[0]!.host, port: servers[0]!.port },
+        { keyPrefix: 'app:' },
+      );
+      const node = client.createNode(prefixed.client, { keyPrefix: 'locks:' });
+      try {
+        await node.ready?.();
+        const keys = ['together:a', 'together:b', 'together:c'];
+        const replies = await Promise.all(keys.map((key) => node.acquire([key], 'v', 10_000)));
+        expect(replies.map((reply) => reply.acquired)).toEqual([true, true, true]);
+        for (const key of keys) {
+          expect(await servers[0]!.command('GET', `app:locks:${key}`)).toBe('v');
+        }
+      } finally {
+        await node.close?.();
+        await prefixed.close();
       }
     },
   );

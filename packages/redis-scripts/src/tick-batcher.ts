@@ -29,7 +29,9 @@ interface Queued {
  */
 export class TickBatcher {
   readonly #pipeline: () => IoredisFamilyPipeline;
-  /** Commands waiting for the end of this turn; `undefined` while none was sent in it. */
+  /** A command went out in this turn: the ones after it wait for the end of the turn. */
+  #open = false;
+  /** Those commands; made only when a second one comes (an uncontended lock never does). */
   #queued: Queued[] | undefined;
 
   constructor(pipeline: () => IoredisFamilyPipeline) {
@@ -41,19 +43,23 @@ export class TickBatcher {
     direct: () => Promise<unknown>,
     add: (pipeline: IoredisFamilyPipeline) => void,
   ): Promise<unknown> {
-    const queued = this.#queued;
-    if (queued === undefined) {
-      this.#queued = [];
-      process.nextTick(this.#flush);
+    if (!this.#open) {
+      this.#open = true;
+      endOfTurn(this);
       return direct();
     }
-    return new Promise((resolve, reject) => queued.push({ add, direct, resolve, reject }));
+    return new Promise((resolve, reject) => {
+      this.#queued ??= [];
+      this.#queued.push({ add, direct, resolve, reject });
+    });
   }
 
-  readonly #flush = (): void => {
-    const queued = this.#queued!;
+  /** The turn is over: sends what waited for it. */
+  flush(): void {
+    this.#open = false;
+    const queued = this.#queued;
     this.#queued = undefined;
-    if (queued.length === 0) return;
+    if (queued === undefined) return;
     if (queued.length === 1) {
       const [only] = queued as [Queued];
       only.direct().then(only.resolve, only.reject);
@@ -80,7 +86,21 @@ export class TickBatcher {
         for (const command of queued) command.reject(error);
       },
     );
-  };
+  }
+}
+
+/** Batchers that sent a command in this turn; one `nextTick` ends the turn for all (a round uses five). */
+let openBatchers: TickBatcher[] = [];
+
+function endOfTurn(batcher: TickBatcher): void {
+  if (openBatchers.length === 0) process.nextTick(flushOpenBatchers);
+  openBatchers.push(batcher);
+}
+
+function flushOpenBatchers(): void {
+  const batchers = openBatchers;
+  openBatchers = [];
+  for (const batcher of batchers) batcher.flush();
 }
 
 const batchersByClient = new WeakMap<object, TickBatcher>();
