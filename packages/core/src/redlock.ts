@@ -64,13 +64,14 @@ export class Redlock implements AsyncDisposable {
     this.restartGuardMs = settings.restartGuardMs;
     this.#retryDefaults = settings.retry;
     this.#runtime = settings.runtime;
-    const lines = (this.#lines = new WaitLines(
+    const lines = new WaitLines(
       this.nodes,
       this.quorum,
       this.nodeTimeoutMs,
       this.#runtime,
       settings.waitingLine,
-    ));
+    );
+    this.#lines = lines;
     const quorum = new Quorum(settings, lines);
     const hooks: AcquisitionHooks = diagnosticsHooks;
     this.#acquisition = new Acquisition(quorum, lines, hooks);
