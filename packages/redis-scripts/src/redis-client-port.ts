@@ -36,6 +36,7 @@
  * @module
  */
 
+import { PerClient } from './per-client.js';
 import type { ScriptEvaluator } from './redis-script.js';
 
 /** Where a client's connection stands; see the module comment. */
@@ -171,7 +172,7 @@ export class ConnectionStateTracker {
   }
 }
 
-const trackersByClient = new WeakMap<object, ConnectionStateTracker>();
+const trackers = new PerClient<ConnectionStateTracker>();
 
 /**
  * The one {@link ConnectionStateTracker} of `client`, made by `create` on
@@ -184,10 +185,5 @@ export function sharedStateTracker(
   client: object,
   create: () => ConnectionStateTracker,
 ): ConnectionStateTracker {
-  let tracker = trackersByClient.get(client);
-  if (tracker === undefined) {
-    tracker = create();
-    trackersByClient.set(client, tracker);
-  }
-  return tracker;
+  return trackers.of(client, create);
 }

@@ -1,3 +1,5 @@
+import { PerClient } from './per-client.js';
+
 /** What the batcher uses of an ioredis-family pipeline (`client.pipeline()`). */
 export interface IoredisFamilyPipeline {
   evalsha(sha1: string, numkeys: number, ...keysAndArgs: string[]): unknown;
@@ -103,17 +105,12 @@ function flushOpenBatchers(): void {
   for (const batcher of batchers) batcher.flush();
 }
 
-const batchersByClient = new WeakMap<object, TickBatcher>();
+const batchers = new PerClient<TickBatcher>();
 
 /** The one batcher of `client`, shared by every node over it, so their commands share its writes. */
 export function sharedTickBatcher(
   client: object,
   pipeline: () => IoredisFamilyPipeline,
 ): TickBatcher {
-  let batcher = batchersByClient.get(client);
-  if (batcher === undefined) {
-    batcher = new TickBatcher(pipeline);
-    batchersByClient.set(client, batcher);
-  }
-  return batcher;
+  return batchers.of(client, () => new TickBatcher(pipeline));
 }
