@@ -38,6 +38,8 @@ export class WaitLine {
     private readonly onEmpty: (line: WaitLine) => void,
     /** Shared by the instance's lines; undefined in a waiting line, where every release counts. */
     readonly herd: HerdEstimate | undefined,
+    /** The instance's lines that linger (no member, still subscribed), at most {@link MAX_LINGERING_LINES}. */
+    private readonly lingeringLines: Set<WaitLine> = new Set(),
   ) {}
 
   /** value -> indexes of nodes that reported its release. */
@@ -62,6 +64,7 @@ export class WaitLine {
     if (this.lingering !== undefined) {
       this.runtime.clearTimer(this.lingering);
       this.lingering = undefined;
+      this.lingeringLines.delete(this);
     }
     this.members++;
   }
@@ -74,7 +77,9 @@ export class WaitLine {
   leave(): void {
     this.members--;
     if (this.members > 0) return;
-    if (this.listening === undefined) {
+    // Bounded: a process that contends for many resources in turn must not
+    // keep a subscription to each of them.
+    if (this.listening === undefined || this.lingeringLines.size >= MAX_LINGERING_LINES) {
       this.close();
       return;
     }
@@ -89,6 +94,7 @@ export class WaitLine {
     // Never the reason a process stays alive.
     (timer as { unref?: () => void } | null)?.unref?.();
     this.lingering = timer;
+    this.lingeringLines.add(this);
   }
 
   /** Closes it now if it has no member (it lingers), e.g. because its Redlock is closed. */
@@ -101,6 +107,7 @@ export class WaitLine {
 
   private close(): void {
     this.lingering = undefined;
+    this.lingeringLines.delete(this);
     this.closed = true;
     this.onEmpty(this);
     for (const unsubscribe of this.unsubscribes.splice(0)) unsubscribeQuietly(unsubscribe);
@@ -309,6 +316,9 @@ const MAX_TRACKED_VALUES = 64;
 /** How long an emptied line that listens stays subscribed, in case its resources are wanted again. */
 export const LINE_LINGER_MS = 2_000;
 
+/** How many emptied lines of one Redlock instance may linger at once; the others close at once. */
+export const MAX_LINGERING_LINES = 64;
+
 function ignore(): void {}
 
 /**
@@ -329,6 +339,8 @@ function unsubscribeQuietly(unsubscribe: unknown): void {
 /** The lines of one Redlock instance, by resource set. */
 export class WaitLines {
   private readonly lines = new Map<string, WaitLine>();
+  /** Its lines that have no member but still listen (see `WaitLine.leave`). */
+  private readonly lingeringLines = new Set<WaitLine>();
   /** One estimate for the instance: the herd is the same processes whatever the resource. */
   private readonly herd: HerdEstimate | undefined;
   /** Computed once: every acquisition makes a line (it joins before its first attempt). */
@@ -370,6 +382,7 @@ export class WaitLines {
           if (this.lines.get(lineKey) === empty) this.lines.delete(lineKey);
         },
         this.herd,
+        this.lingeringLines,
       );
       this.lines.set(lineKey, line);
     }
@@ -379,7 +392,7 @@ export class WaitLines {
 
   /** Closes the lines that have no member left and only linger (see `WaitLine.leave`). */
   closeIdle(): void {
-    for (const line of [...this.lines.values()]) line.closeIfIdle();
+    for (const line of [...this.lingeringLines]) line.closeIfIdle();
   }
 
   /** A lock of this instance was released: wake the next local waiter at once. */

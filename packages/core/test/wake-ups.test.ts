@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Lock } from '../src/index.js';
 import { Redlock } from '../src/index.js';
-import { LINE_LINGER_MS } from '../src/wait-line.js';
+import { LINE_LINGER_MS, MAX_LINGERING_LINES } from '../src/wait-line.js';
 import { createCluster, createScriptedCluster, totalCalls } from './support/cluster.js';
 import { defer, hang, pass } from './support/scripted-node.js';
 import { track } from './support/track.js';
@@ -276,6 +276,24 @@ describe('wake-ups', () => {
     }
     // One subscription per node for all three waits.
     expect(totalCalls(nodes, 'watch')).toBe(3);
+    await runtime.advance(LINE_LINGER_MS);
+    await flushMicrotasks();
+    expect(nodes.map((node) => node.watcherCount)).toEqual([0, 0, 0]);
+  });
+  it('keeps at most MAX_LINGERING_LINES emptied lines subscribed, however many resources it waited for', async () => {
+    const { runtime, nodes, redlock, newRedlock } = createCluster({ nodeCount: 3 });
+    const otherProcess = newRedlock();
+    const resources = Array.from({ length: MAX_LINGERING_LINES + 6 }, (_, index) => `r${index}`);
+    for (const resource of resources) {
+      const holder = await runtime.runUntilSettled(otherProcess.acquire(resource, 60_000));
+      const waiter = track(redlock.acquire(resource, 1000, longWait));
+      await runtime.advance(10);
+      await holder.release();
+      await flushMicrotasks();
+      expect(waiter.settled).toBe(true);
+      await (waiter.value as Lock).release();
+    }
+    expect(nodes.map((node) => node.watcherCount)).toEqual(nodes.map(() => MAX_LINGERING_LINES));
     await runtime.advance(LINE_LINGER_MS);
     await flushMicrotasks();
     expect(nodes.map((node) => node.watcherCount)).toEqual([0, 0, 0]);
