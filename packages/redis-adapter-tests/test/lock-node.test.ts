@@ -195,10 +195,18 @@ describe.each(redisClients)('$name lock node', (client) => {
       async () => {
         const reconnecting = await open(servers[1]!);
         const node = client.createNode(reconnecting.client);
-        // The client learns it from its connection's 'error' event.
-        const failed = new Promise((resolve) =>
-          (reconnecting.client as EventEmitter).once('error', resolve),
-        );
+        // The client learns it from a refused reconnect's 'error' event. Not
+        // the first error: when the kill resets the open connection, the
+        // client reports ECONNRESET while it still counts as connected.
+        const failed = new Promise<void>((resolve) => {
+          const emitter = reconnecting.client as EventEmitter;
+          const onError = (error: { code?: unknown }) => {
+            if (error?.code !== 'ECONNREFUSED') return;
+            emitter.off('error', onError);
+            resolve();
+          };
+          emitter.on('error', onError);
+        });
         await servers[1]!.kill();
         await failed;
         // Known down: without a commandTimeoutMs a queued call could only hang;
