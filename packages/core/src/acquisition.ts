@@ -139,7 +139,7 @@ export class Acquisition {
             now >= deadline ? plan.waitTimeoutMs : undefined,
           );
         }
-        // Behind others in the waiting line: only the refresh of our place is due.
+        // Behind others in the waiting line: releases to sleep through.
         const skip = ahead?.take() ?? 0;
         // A split vote between waiters that a release woke together (or that split
         // before): nobody holds the lock, so no release will come to wake them.
@@ -147,21 +147,30 @@ export class Acquisition {
           woken === 'elsewhere' || woken === 'local' || (splits > 0 && splits < MAX_SPLITS);
         const split = raced && place === undefined && isSplitVote(verdict.report);
         splits = split ? splits + 1 : 0;
-        const sleepsInLine = skip > 0 && place !== undefined;
-        const retryMs =
-          split && !sleepsInLine ? undefined : retryDelayMs(plan, verdict.report.outcomes, runtime);
-        const delayMs = boundedDelay(
-          sleepsInLine
-            ? refreshDelayMs(place)
-            : split
-              ? splitBackoffMs(plan, verdict.report.elapsedMs, splits, runtime)
-              : retryMs!,
-          deadline - now,
-        );
+        // Sleeping through releases in the waiting line, only the refresh of our
+        // place is due; but after each release slept through it asks again within
+        // the usual retry delay, unless the next release comes first (`WaitLine.wait`).
+        let waitMs: number;
+        let afterSkipMs: number | undefined;
+        if (skip > 0 && place) {
+          waitMs = refreshDelayMs(place);
+          afterSkipMs = retryDelayMs(plan, verdict.report.outcomes, runtime);
+        } else if (split) {
+          waitMs = splitBackoffMs(plan, verdict.report.elapsedMs, splits, runtime);
+        } else {
+          waitMs = retryDelayMs(plan, verdict.report.outcomes, runtime);
+        }
+        const delayMs = boundedDelay(waitMs, deadline - now);
         this.#hooks.onWait?.(keys, delayMs);
-        // After a release it sleeps through, it asks again within the usual retry
-        // delay unless the next release comes first (see `WaitLine.wait`).
-        woken = await line.wait(ticket, delayMs, sequenceBefore, signal, skip, heardSince, retryMs);
+        woken = await line.wait(
+          ticket,
+          delayMs,
+          sequenceBefore,
+          signal,
+          skip,
+          heardSince,
+          afterSkipMs,
+        );
       }
     } catch (error) {
       fate.gaveUp();

@@ -39,7 +39,7 @@ export class WaitLine {
     /** Shared by the instance's lines; undefined in a waiting line, where every release counts. */
     readonly herd: HerdEstimate | undefined,
     /** The instance's lines that linger (no member, still subscribed), at most {@link MAX_LINGERING_LINES}. */
-    private readonly lingeringLines: Set<WaitLine> = new Set(),
+    private readonly lingeringLines: Set<WaitLine>,
   ) {}
 
   /** value -> indexes of nodes that reported its release. */

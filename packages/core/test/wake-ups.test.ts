@@ -5,9 +5,37 @@ import { LINE_LINGER_MS, MAX_LINGERING_LINES } from '../src/wait-line.js';
 import { createCluster, createScriptedCluster, totalCalls } from './support/cluster.js';
 import { defer, hang, pass } from './support/scripted-node.js';
 import { track } from './support/track.js';
-import { flushMicrotasks } from './support/virtual-runtime.js';
+import { flushMicrotasks, type VirtualRuntime } from './support/virtual-runtime.js';
+import { expectWokenBy } from './support/woken.js';
 
 const longWait = { retryCount: -1, retryDelay: 10_000, retryJitter: 0 };
+
+/**
+ * `other` holds `resource` while `redlock` waits for it; the release must
+ * wake the waiter at once (its retry delay is 10 s), which then releases too.
+ */
+async function takeTurnAfter(
+  runtime: VirtualRuntime,
+  other: Redlock,
+  redlock: Redlock,
+  resource: string,
+): Promise<void> {
+  const holder = await runtime.runUntilSettled(other.acquire(resource, 60_000));
+  const waiter = track(redlock.acquire(resource, 1000, longWait));
+  await runtime.advance(10);
+  await expectWokenBy(runtime, waiter, () => holder.release());
+  await (waiter.value as Lock).release();
+}
+
+/** Once emptied lines stopped lingering, no node has a watcher left. */
+async function expectNoWatcherAfterLinger(
+  runtime: VirtualRuntime,
+  nodes: readonly { readonly watcherCount: number }[],
+): Promise<void> {
+  await runtime.advance(LINE_LINGER_MS);
+  await flushMicrotasks();
+  expect(nodes.map((node) => node.watcherCount)).toEqual(nodes.map(() => 0));
+}
 
 describe('wake-ups', () => {
   it('wakes a waiter when a lock of the same Redlock is released, long before its retry delay', async () => {
@@ -16,14 +44,7 @@ describe('wake-ups', () => {
     const holder = await runtime.runUntilSettled(redlock.acquire('r', 60_000));
     const waiter = track(redlock.acquire('r', 1000, longWait));
     await runtime.advance(100);
-    expect(waiter.settled).toBe(false);
-
-    const releasedAt = runtime.now();
-    await holder.release();
-    await flushMicrotasks();
-
-    expect(waiter.settled).toBe(true);
-    expect(runtime.now()).toBe(releasedAt);
+    await expectWokenBy(runtime, waiter, () => holder.release());
     const lock = waiter.value as Lock;
     expect(nodes.map((node) => node.valueOf('r'))).toEqual([lock.value, lock.value, lock.value]);
   });
@@ -34,19 +55,10 @@ describe('wake-ups', () => {
     const holder = await runtime.runUntilSettled(otherProcess.acquire('r', 60_000));
     const waiter = track(redlock.acquire('r', 1000, longWait));
     await runtime.advance(100);
-    expect(waiter.settled).toBe(false);
     expect(totalCalls(nodes, 'watch')).toBe(3);
-
-    const releasedAt = runtime.now();
-    await holder.release();
-    await flushMicrotasks();
-
-    expect(waiter.settled).toBe(true);
-    expect(runtime.now()).toBe(releasedAt);
+    await expectWokenBy(runtime, waiter, () => holder.release());
     // The waiter stops listening a while after it had the lock.
-    await runtime.advance(LINE_LINGER_MS);
-    await flushMicrotasks();
-    expect(nodes.map((node) => node.watcherCount)).toEqual([0, 0, 0]);
+    await expectNoWatcherAfterLinger(runtime, nodes);
   });
 
   it('retries at once when the release came while its own attempt was still running', async () => {
@@ -190,9 +202,7 @@ describe('wake-ups', () => {
     await runtime.runUntilSettled(Promise.all(waiters));
     expect(order).toEqual([1, 2, 3, 4]);
     expect(runtime.now() - 10_000).toBeLessThan(10_000); // nobody waited for a timer
-    await runtime.advance(LINE_LINGER_MS);
-    await flushMicrotasks();
-    expect(nodes.map((node) => node.watcherCount)).toEqual([0, 0, 0]);
+    await expectNoWatcherAfterLinger(runtime, nodes);
   });
 
   it('keeps a single resource named like a JSON list apart from that list of resources', async () => {
@@ -264,38 +274,19 @@ describe('wake-ups', () => {
     const { runtime, nodes, redlock, newRedlock } = createCluster({ nodeCount: 3 });
     const otherProcess = newRedlock();
     for (let turn = 0; turn < 3; turn++) {
-      const holder = await runtime.runUntilSettled(otherProcess.acquire('r', 60_000));
-      const waiter = track(redlock.acquire('r', 1000, longWait));
-      await runtime.advance(100);
-      await holder.release();
-      await flushMicrotasks();
-      // Woken by the release, not by its 10 s retry timer.
-      expect(waiter.settled).toBe(true);
-      await (waiter.value as Lock).release();
+      await takeTurnAfter(runtime, otherProcess, redlock, 'r');
       await runtime.advance(LINE_LINGER_MS / 2);
     }
     // One subscription per node for all three waits.
     expect(totalCalls(nodes, 'watch')).toBe(3);
-    await runtime.advance(LINE_LINGER_MS);
-    await flushMicrotasks();
-    expect(nodes.map((node) => node.watcherCount)).toEqual([0, 0, 0]);
+    await expectNoWatcherAfterLinger(runtime, nodes);
   });
   it('keeps at most MAX_LINGERING_LINES emptied lines subscribed, however many resources it waited for', async () => {
     const { runtime, nodes, redlock, newRedlock } = createCluster({ nodeCount: 3 });
     const otherProcess = newRedlock();
     const resources = Array.from({ length: MAX_LINGERING_LINES + 6 }, (_, index) => `r${index}`);
-    for (const resource of resources) {
-      const holder = await runtime.runUntilSettled(otherProcess.acquire(resource, 60_000));
-      const waiter = track(redlock.acquire(resource, 1000, longWait));
-      await runtime.advance(10);
-      await holder.release();
-      await flushMicrotasks();
-      expect(waiter.settled).toBe(true);
-      await (waiter.value as Lock).release();
-    }
+    for (const resource of resources) await takeTurnAfter(runtime, otherProcess, redlock, resource);
     expect(nodes.map((node) => node.watcherCount)).toEqual(nodes.map(() => MAX_LINGERING_LINES));
-    await runtime.advance(LINE_LINGER_MS);
-    await flushMicrotasks();
-    expect(nodes.map((node) => node.watcherCount)).toEqual([0, 0, 0]);
+    await expectNoWatcherAfterLinger(runtime, nodes);
   });
 });

@@ -13,7 +13,12 @@ import {
   type RedisSubscriber,
   sharedStateTracker,
 } from './redis-client-port.js';
-import { type IoredisFamilyPipeline, sharedTickBatcher } from './tick-batcher.js';
+import {
+  type IoredisFamilyPipeline,
+  type ScriptArguments,
+  type ScriptCommand,
+  sharedTickBatcher,
+} from './tick-batcher.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: event listeners of the client libraries take any arguments
 type Listener = (...args: any[]) => void;
@@ -34,9 +39,9 @@ export interface IoredisFamilyClient {
       }
     | undefined;
   /** Runs a cached script by its SHA1 (`EVALSHA`). */
-  evalsha(sha1: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>;
+  evalsha(...argv: ScriptArguments): Promise<unknown>;
   /** Runs a script from its source (`EVAL`), which also caches it. */
-  eval(source: string, numkeys: number, ...keysAndArgs: string[]): Promise<unknown>;
+  eval(...argv: ScriptArguments): Promise<unknown>;
   /** A pipeline: the commands added to it go out in one write on `exec()`. */
   pipeline(): IoredisFamilyPipeline;
   /** `SCRIPT LOAD`: caches a script without running it. */
@@ -185,6 +190,13 @@ export function ioredisFamilyNodeName(client: IoredisFamilyClient): string {
 export function ioredisFamilyPort(client: IoredisFamilyClient): RedisClientPort {
   const tracker = sharedStateTracker(client, () => trackState(client));
   const keyPrefix = client.options.keyPrefix;
+  // The calls of one turn share a write (tick-batcher.ts); not on a Cluster,
+  // whose pipelines must keep to one slot, nor with enableAutoPipelining,
+  // which batches on its own.
+  const batcher =
+    client.isCluster || client.options.enableAutoPipelining ? undefined : sharedTickBatcher(client);
+  const send = (command: ScriptCommand, argv: ScriptArguments): Promise<unknown> =>
+    batcher ? batcher.send(command, argv) : client[command](...argv);
   const port: RedisClientPort = {
     name: ioredisFamilyNodeName(client),
     isCluster: client.isCluster,
@@ -193,8 +205,8 @@ export function ioredisFamilyPort(client: IoredisFamilyClient): RedisClientPort 
       return tracker.state;
     },
     watchState: (listener) => tracker.watch(listener),
-    evalSha: (sha1, keys, args) => client.evalsha(sha1, keys.length, ...keys, ...args),
-    eval: (source, keys, args) => client.eval(source, keys.length, ...keys, ...args),
+    evalSha: (sha1, keys, args) => send('evalsha', [sha1, keys.length, ...keys, ...args]),
+    eval: (source, keys, args) => send('eval', [source, keys.length, ...keys, ...args]),
     connect() {
       if (client.status === 'wait') client.connect().catch(ignore);
     },
@@ -208,21 +220,6 @@ export function ioredisFamilyPort(client: IoredisFamilyClient): RedisClientPort 
     disconnect: () => disconnectNow(client),
   };
   if (!client.isCluster) port.loadScript = (source) => client.script('LOAD', source);
-  // A Cluster's pipeline must keep to one slot, and a client with
-  // enableAutoPipelining batches on its own.
-  if (!client.isCluster && !client.options.enableAutoPipelining) {
-    const batcher = sharedTickBatcher(client, () => client.pipeline());
-    port.evalSha = (sha1, keys, args) =>
-      batcher.send(
-        () => client.evalsha(sha1, keys.length, ...keys, ...args),
-        (pipeline) => pipeline.evalsha(sha1, keys.length, ...keys, ...args),
-      );
-    port.eval = (source, keys, args) =>
-      batcher.send(
-        () => client.eval(source, keys.length, ...keys, ...args),
-        (pipeline) => pipeline.eval(source, keys.length, ...keys, ...args),
-      );
-  }
   return port;
 }
 

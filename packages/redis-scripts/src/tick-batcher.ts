@@ -1,16 +1,31 @@
 import { PerClient } from './per-client.js';
 
+/** The script commands the lock sends: `EVALSHA` by SHA1, `EVAL` by source. */
+export type ScriptCommand = 'evalsha' | 'eval';
+
+/** A script command's arguments as ioredis takes them: SHA1 or source, key count, keys, then args. */
+export type ScriptArguments = [script: string, numkeys: number, ...keysAndArgs: string[]];
+
+/** What the batcher uses of an ioredis-family client or pipeline: the two script commands. */
+export interface ScriptCommands<Reply> {
+  evalsha(...argv: ScriptArguments): Reply;
+  eval(...argv: ScriptArguments): Reply;
+}
+
 /** What the batcher uses of an ioredis-family pipeline (`client.pipeline()`). */
-export interface IoredisFamilyPipeline {
-  evalsha(sha1: string, numkeys: number, ...keysAndArgs: string[]): unknown;
-  eval(source: string, numkeys: number, ...keysAndArgs: string[]): unknown;
+export interface IoredisFamilyPipeline extends ScriptCommands<unknown> {
   /** One `[error, reply]` per command, in order. */
   exec(): Promise<[Error | null, unknown][] | null>;
 }
 
+/** What the batcher uses of an ioredis-family client. */
+export interface BatchedClient extends ScriptCommands<Promise<unknown>> {
+  pipeline(): IoredisFamilyPipeline;
+}
+
 interface Queued {
-  readonly add: (pipeline: IoredisFamilyPipeline) => void;
-  readonly direct: () => Promise<unknown>;
+  readonly command: ScriptCommand;
+  readonly argv: ScriptArguments;
   readonly resolve: (reply: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -30,29 +45,26 @@ interface Queued {
  * reply, as it would alone.
  */
 export class TickBatcher {
-  readonly #pipeline: () => IoredisFamilyPipeline;
+  readonly #client: BatchedClient;
   /** A command went out in this turn: the ones after it wait for the end of the turn. */
   #open = false;
   /** Those commands; made only when a second one comes (an uncontended lock never does). */
   #queued: Queued[] | undefined;
 
-  constructor(pipeline: () => IoredisFamilyPipeline) {
-    this.#pipeline = pipeline;
+  constructor(client: BatchedClient) {
+    this.#client = client;
   }
 
-  /** Sends one command: `direct` alone, or `add` into this turn's pipeline. */
-  send(
-    direct: () => Promise<unknown>,
-    add: (pipeline: IoredisFamilyPipeline) => void,
-  ): Promise<unknown> {
+  /** Sends one script command: at once if it is the turn's first, else in the turn's pipeline. */
+  send(command: ScriptCommand, argv: ScriptArguments): Promise<unknown> {
     if (!this.#open) {
       this.#open = true;
       endOfTurn(this);
-      return direct();
+      return this.#client[command](...argv);
     }
     return new Promise((resolve, reject) => {
       this.#queued ??= [];
-      this.#queued.push({ add, direct, resolve, reject });
+      this.#queued.push({ command, argv, resolve, reject });
     });
   }
 
@@ -64,13 +76,13 @@ export class TickBatcher {
     if (queued === undefined) return;
     if (queued.length === 1) {
       const [only] = queued as [Queued];
-      only.direct().then(only.resolve, only.reject);
+      this.#client[only.command](...only.argv).then(only.resolve, only.reject);
       return;
     }
     let pipeline: IoredisFamilyPipeline;
     try {
-      pipeline = this.#pipeline();
-      for (const command of queued) command.add(pipeline);
+      pipeline = this.#client.pipeline();
+      for (const { command, argv } of queued) pipeline[command](...argv);
     } catch (error) {
       for (const command of queued) command.reject(error);
       return;
@@ -108,9 +120,6 @@ function flushOpenBatchers(): void {
 const batchers = new PerClient<TickBatcher>();
 
 /** The one batcher of `client`, shared by every node over it, so their commands share its writes. */
-export function sharedTickBatcher(
-  client: object,
-  pipeline: () => IoredisFamilyPipeline,
-): TickBatcher {
-  return batchers.of(client, () => new TickBatcher(pipeline));
+export function sharedTickBatcher(client: BatchedClient): TickBatcher {
+  return batchers.of(client, () => new TickBatcher(client));
 }
